@@ -1,0 +1,200 @@
+"""Pure alignment dynamics: numpy functions over (..., n, n) arrays, no I/O, no Mesa.
+
+Every function accepts any number of leading batch axes, so one call can step
+thousands of replications at once. Sums over actors and drivers are written as
+explicit loops in a fixed order, so a stacked batch steps bitwise like its
+members stepped one by one.
+
+Notation: ``A[..., i, j]`` is how actor i regards actor j, in [-1, 1].
+``S[..., c, g, r]`` is the stock of channel c flowing from g to r (what g gives r);
+``L`` holds the standing level each stock relaxes towards.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+DRIVERS = ("inertia", "benefits", "threat", "pressure", "balance", "hedging", "noise")
+CHANNELS = ("arms", "aid", "trade", "security", "diplomacy", "threat")
+BENEFIT_CHANNELS = CHANNELS[:5]
+THREAT = CHANNELS.index("threat")
+
+
+class Coefficients(NamedTuple):
+    """Every coefficient of the dynamics; scalars or arrays with the batch shape.
+
+    The values come from the assumption catalogue (``seeds/assumptions.yaml``),
+    which names the claims each rests on.
+    """
+
+    inertia_rate: np.ndarray
+    benefit_gain: np.ndarray
+    giver_share: np.ndarray
+    threat_gain: np.ndarray
+    pressure_gain: np.ndarray
+    balance_gain: np.ndarray
+    hedging_gain: np.ndarray
+    noise_sd: np.ndarray
+    channel_weight: np.ndarray  # (..., len(BENEFIT_CHANNELS))
+    relax_rate: np.ndarray  # (..., len(CHANNELS))
+    hedging: np.ndarray  # (..., n): each actor's doctrine of hedging, 0..1
+
+
+class Anchor(NamedTuple):
+    """The starting state every driver is measured against (2010-Q1 is equilibrium)."""
+
+    alignment: np.ndarray
+    benefits: np.ndarray
+    threat: np.ndarray
+    pressure: np.ndarray
+    balance: np.ndarray
+
+
+def _b(x) -> np.ndarray:
+    """Lift a per-replication coefficient to broadcast over (n, n)."""
+    return np.asarray(x, dtype=float)[..., None, None]
+
+
+def _t(x: np.ndarray) -> np.ndarray:
+    return np.swapaxes(x, -1, -2)
+
+
+def pair_sum(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``out[i, j] = sum_k a[i, k] * b[k, j]``, summed in a fixed order of k."""
+    out = np.zeros(np.broadcast_shapes(a.shape, b.shape), dtype=float)
+    for k in range(a.shape[-1]):
+        out += a[..., :, k, None] * b[..., None, k, :]
+    return out
+
+
+def benefit_flows(S: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """``F[g, r]``: weighted benefits g gives r, summed over the benefit channels."""
+    w = np.asarray(weight, dtype=float)
+    out = np.zeros(S.shape[:-3] + S.shape[-2:], dtype=float)
+    for c in range(len(BENEFIT_CHANNELS)):
+        out = out + w[..., c, None, None] * S[..., c, :, :]
+    return out
+
+
+def benefits_level(S: np.ndarray, c: Coefficients) -> np.ndarray:
+    """What i gets out of its ties with j: receipts plus a share of what it gives."""
+    flows = benefit_flows(S, c.channel_weight)
+    return np.tanh(_t(flows) + _b(c.giver_share) * flows)
+
+
+def dependence(S: np.ndarray, c: Coefficients) -> np.ndarray:
+    """``dep[i, k]`` in [0, 1): how much i stands to lose if k turns away (aid, arms, trade, both ways)."""
+    flows = benefit_flows(S, c.channel_weight)
+    return np.tanh(np.maximum(flows + _t(flows), 0.0))
+
+
+def hostility(A: np.ndarray) -> np.ndarray:
+    return np.maximum(-A, 0.0)
+
+
+def rivalry(A: np.ndarray) -> np.ndarray:
+    """Mutual hostility of a pair, symmetric."""
+    return np.maximum(-(A + _t(A)) / 2.0, 0.0)
+
+
+def fray(A: np.ndarray, A0: np.ndarray) -> np.ndarray:
+    """How far a once-positive tie has fallen below its anchor, weighted by what it was."""
+    return np.maximum(A0 - A, 0.0) * np.maximum(A0, 0.0)
+
+
+def shared_threat_level(S: np.ndarray) -> np.ndarray:
+    """``out[a, b] = tanh(sum_s min(T[s, a], T[s, b]))``: threats a and b both feel."""
+    T = np.maximum(S[..., THREAT, :, :], 0.0)
+    out = np.zeros(T.shape, dtype=float)
+    for s in range(T.shape[-1]):
+        out += np.minimum(T[..., s, :, None], T[..., s, None, :])
+    return np.tanh(out)
+
+
+def pressure_level(A: np.ndarray, S: np.ndarray, c: Coefficients) -> np.ndarray:
+    """``sum_k dep[i, k] * hostility[k, j]``: displeasure of those i depends on at i's ties with j."""
+    return pair_sum(dependence(S, c), hostility(A))
+
+
+def balance_level(A: np.ndarray) -> np.ndarray:
+    """Mean over third parties k of ``A[i, k] * A_sym[k, j]``: friend of a friend, enemy of an enemy."""
+    n = A.shape[-1]
+    return pair_sum(A, (A + _t(A)) / 2.0) / max(n - 2, 1)
+
+
+def hedging_signal(A: np.ndarray, A0: np.ndarray) -> np.ndarray:
+    """``sum_p fray[i, p] * rivalry[p, j]``: pull towards the rivals of patrons whose ties frayed."""
+    return pair_sum(fray(A, A0), rivalry(A))
+
+
+def make_anchor(A0: np.ndarray, S0: np.ndarray, c: Coefficients) -> Anchor:
+    return Anchor(
+        alignment=A0,
+        benefits=benefits_level(S0, c),
+        threat=shared_threat_level(S0),
+        pressure=pressure_level(A0, S0, c),
+        balance=balance_level(A0),
+    )
+
+
+def drives(A: np.ndarray, S: np.ndarray, anchor: Anchor, c: Coefficients, z: np.ndarray) -> np.ndarray:
+    """Raw push of each driver on each pair, ``(..., len(DRIVERS), n, n)``, before headroom.
+
+    All but inertia and noise are measured from the anchor, so a world left alone stays put.
+    ``z`` is standard-normal noise of shape ``(..., n, n)`` drawn by the caller.
+    """
+    terms = {
+        "inertia": -_b(c.inertia_rate) * (A - anchor.alignment),
+        "benefits": _b(c.benefit_gain) * (benefits_level(S, c) - anchor.benefits),
+        "threat": _b(c.threat_gain) * (shared_threat_level(S) - anchor.threat),
+        "pressure": -_b(c.pressure_gain) * (pressure_level(A, S, c) - anchor.pressure),
+        "balance": _b(c.balance_gain) * (balance_level(A) - anchor.balance),
+        "hedging": _b(c.hedging_gain)
+        * np.asarray(c.hedging, dtype=float)[..., :, None]
+        * hedging_signal(A, anchor.alignment),
+        "noise": _b(c.noise_sd) * z,
+    }
+    shape = np.broadcast_shapes(*(t.shape for t in terms.values()))
+    return np.stack([np.broadcast_to(terms[name], shape) for name in DRIVERS], axis=-3)
+
+
+def contributions(A: np.ndarray, raw: np.ndarray) -> np.ndarray:
+    """Scale each push by the room left in its direction; keeps every score in [-1, 1].
+
+    A push up is scaled by ``1 - A``, a push down by ``1 + A``. If the pushes in one
+    direction add to more than 1 they are shrunk together, so the bound holds for
+    any coefficients while each driver keeps its share of the move.
+    """
+    A_ = A[..., None, :, :]
+    room = np.where(raw > 0, 1.0 - A_, 1.0 + A_)
+    up = np.zeros(A.shape, dtype=float)
+    down = np.zeros(A.shape, dtype=float)
+    for k in range(raw.shape[-3]):
+        up += np.maximum(raw[..., k, :, :], 0.0)
+        down += np.maximum(-raw[..., k, :, :], 0.0)
+    scale = 1.0 / np.maximum(1.0, np.maximum(up, down))
+    off_diagonal = 1.0 - np.eye(A.shape[-1])
+    return raw * room * (scale * off_diagonal)[..., None, :, :]
+
+
+def total(contrib: np.ndarray) -> np.ndarray:
+    """Sum of contributions over the driver axis, in driver order."""
+    out = np.zeros(contrib.shape[:-3] + contrib.shape[-2:], dtype=float)
+    for k in range(contrib.shape[-3]):
+        out += contrib[..., k, :, :]
+    return out
+
+
+def relax_stocks(S: np.ndarray, L: np.ndarray, c: Coefficients) -> np.ndarray:
+    """Each stock moves a fixed share of the way to its standing level each quarter."""
+    rate = np.asarray(c.relax_rate, dtype=float)[..., :, None, None]
+    return S + rate * (L - S)
+
+
+def advance(A, S, L, anchor: Anchor, c: Coefficients, z):
+    """One quarter: returns ``(A_next, S_next, contrib)`` with ``A_next - A == sum(contrib)``."""
+    contrib = contributions(A, drives(A, S, anchor, c, z))
+    A_next = np.clip(A + total(contrib), -1.0, 1.0)
+    return A_next, relax_stocks(S, L, c), contrib
