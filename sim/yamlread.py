@@ -30,7 +30,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        return f"{self.file}:{self.line}:{self.col}: {' '.join(self.message.split())}"
 
 
 class InputError(Exception):
@@ -117,6 +117,9 @@ def _refuse_unsafe(name: str, text: str) -> None:
         where = _where(name, mark) if mark else Where(name, 1, 1)
         what = " ".join(filter(None, [err.context, err.problem]))
         problems.append(where.problem(f"malformed YAML: {what} (expected valid YAML)"))
+    except yaml.reader.ReaderError as err:
+        line, col = _line_col(text, err.position)
+        problems.append(Problem(name, line, col, f"control character U+{err.character:04X} is not allowed (expected printable text)"))
     except yaml.YAMLError as err:
         problems.append(Where(name, 1, 1).problem(f"malformed YAML: {err} (expected valid YAML)"))
     if problems:

@@ -1,0 +1,68 @@
+"""The `tightrope` command end to end, as a user runs it."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, SCENARIOS
+
+BASE = str(SCENARIOS / "baseline.yaml")
+
+
+def tightrope(*args, check=True):
+    done = subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=ROOT)
+    if check:
+        assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_run_prints_country_names_and_writes_tidy_files(tmp_path):
+    out = tightrope("run", BASE, "--seed", "4", "--out", str(tmp_path / "h.csv")).stdout
+    assert "Pakistan" in out and "United States" in out and "Afghanistan" in out
+    csv = pd.read_csv(tmp_path / "h.csv")
+    assert list(csv.columns[:5]) == ["date", "step", "source", "target", "alignment"]
+    assert len(csv) == 84 * 6 * 5 and csv["date"].iloc[0] == "2010-01-01"
+    tightrope("run", BASE, "--seed", "4", "--out", str(tmp_path / "h.parquet"))
+    tightrope("run", BASE, "--seed", "4", "--out", str(tmp_path / "h.json"))
+    pq = pd.read_parquet(tmp_path / "h.parquet")
+    js = json.loads((tmp_path / "h.json").read_text())
+    assert pq["alignment"].tolist() == csv["alignment"].tolist()  # %.17g round-trips exactly
+    assert len(js["rows"]) == len(csv) and js["events"]
+
+
+def test_set_changes_the_run_and_bad_set_is_refused(tmp_path):
+    calm = tightrope("run", BASE, "--set", "hedging_gain=0").stdout
+    assert calm != tightrope("run", BASE).stdout
+    bad = tightrope("run", BASE, "--set", "hedgin_gain=0.1", "--out", str(tmp_path / "x.csv"), check=False)
+    assert bad.returncode == 2 and "did you mean 'hedging_gain'" in bad.stderr and "Traceback" not in bad.stderr
+    assert not (tmp_path / "x.csv").exists()
+    assert tightrope("run", BASE, "--set", "noise_sd=5", check=False).returncode == 2
+
+
+def test_compare_names_the_pairs_that_diverge():
+    out = tightrope("compare", BASE, str(SCENARIOS / "russia_arms_pakistan.yaml")).stdout
+    assert "Pakistan - Russia" in out and "diverges" in out
+
+
+def test_explain_shows_drivers_events_and_quotes():
+    out = tightrope("explain", BASE, "--pair", "PAK:RUS", "--from", "2014", "--to", "2018").stdout
+    for word in ("hedging", "threat", "embargo_lifted", "Friendship 2017", "\""):
+        assert word in out
+    bad = tightrope("explain", BASE, "--pair", "PAK:XXX", check=False)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+def test_claims_schema_and_validate():
+    assert "nf.romance-frays-mends" in tightrope("claims").stdout
+    assert "reluctant romance" in tightrope("claims", "--assumption", "hedging_gain").stdout
+    assert json.loads(tightrope("schema").stdout)["title"] == "Tightrope scenario"
+    assert tightrope("validate", *map(str, sorted(SCENARIOS.glob("*.yaml")))).stdout.count(": ok") == 7
+
+
+def test_an_output_that_cannot_be_written_is_a_clear_error(tmp_path):
+    (tmp_path / "file").write_text("x")
+    bad = tightrope("run", BASE, "--out", str(tmp_path / "file" / "x.csv"), check=False)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
