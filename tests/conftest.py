@@ -1,5 +1,6 @@
 """Shared fixtures: paths and loaded scenarios."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,7 @@ from sim.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("TIGHTROPE_SHARED", ROOT.parent / "shared"))  # the source documents
 
 
 @pytest.fixture(scope="session")
