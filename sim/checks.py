@@ -16,21 +16,22 @@ from sim.schema import EVENT_KINDS, Scenario
 Finding = tuple[tuple, str, bool]
 
 
-def _hint(word: str, choices) -> str:
+def did_you_mean(word: str, choices) -> str:
+    """A suggestion to put before what was expected, or nothing."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?; " if close else ""
 
 
 def _actor(code: str, actors: dict, loc: tuple) -> Iterator[Finding]:
     if code not in actors:
-        yield loc, f"unknown actor '{code}' ({_hint(code, actors)}expected one of: {', '.join(actors)})", False
+        yield loc, f"unknown actor '{code}' ({did_you_mean(code, actors)}expected one of: {', '.join(actors)})", False
 
 
 def _claims(ids: list[str], loc: tuple) -> Iterator[Finding]:
     known = ledger.claims()
     for i, cid in enumerate(ids):
         if cid not in known:
-            yield loc + ("claims", i), f"unknown claim '{cid}' ({_hint(cid, known)}expected an id from seeds/claims.yaml; see 'tightrope claims')", False
+            yield loc + ("claims", i), f"unknown claim '{cid}' ({did_you_mean(cid, known)}expected an id from seeds/claims.yaml; see 'tightrope claims')", False
 
 
 def check(s: Scenario) -> Iterator[Finding]:
@@ -81,13 +82,13 @@ def check(s: Scenario) -> Iterator[Finding]:
 
     for i, eid in enumerate(s.drop_events):
         if eid not in ids:
-            yield ("drop_events", i), f"no event with id '{eid}' to drop ({_hint(eid, ids)}expected an inherited event's id)", False
+            yield ("drop_events", i), f"no event with id '{eid}' to drop ({did_you_mean(eid, ids)}expected an inherited event's id)", False
 
     catalogue = ledger.assumptions()
     for name, setting in s.assumptions.items():
         loc = ("assumptions", name)
         if name not in catalogue:
-            yield loc, f"unknown assumption '{name}' ({_hint(name, catalogue)}see 'tightrope claims' for the list)", True
+            yield loc, f"unknown assumption '{name}' ({did_you_mean(name, catalogue)}see 'tightrope claims' for the list)", True
             continue
         a = catalogue[name]
         value = setting if isinstance(setting, float | int) else setting.value

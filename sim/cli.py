@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from sim import dynamics as dyn, ledger, quarters, results
-from sim.checks import _hint
+from sim.checks import did_you_mean
 from sim.loader import load
 from sim.model import AlignmentModel
 from sim.schema import json_schema
@@ -32,7 +32,7 @@ def _overrides(pairs: list[str]) -> dict[str, float]:
             problems.append(Problem("<command line>", 1, k, f"{where}: expected NAME=VALUE"))
             continue
         if name not in catalogue:
-            problems.append(Problem("<command line>", 1, k, f"{where}: unknown assumption '{name}' ({_hint(name, catalogue)}see 'tightrope claims --assumptions')"))
+            problems.append(Problem("<command line>", 1, k, f"{where}: unknown assumption '{name}' ({did_you_mean(name, catalogue)}see 'tightrope claims --assumptions')"))
             continue
         try:
             value = float(raw)
@@ -177,7 +177,7 @@ def cmd_claims(args) -> int:
     if args.assumption:
         catalogue = ledger.assumptions()
         if args.assumption not in catalogue:
-            raise InputError([Problem("<command line>", 1, 1, f"--assumption {args.assumption}: unknown ({_hint(args.assumption, catalogue)}see --assumptions)")])
+            raise InputError([Problem("<command line>", 1, 1, f"--assumption {args.assumption}: unknown ({did_you_mean(args.assumption, catalogue)}see --assumptions)")])
         a = catalogue[args.assumption]
         print(f"{a.name} = {a.default:g}  (allowed {a.low:g} to {a.high:g}; {a.unit})")
         print(textwrap.fill(a.meaning, 88, initial_indent="  ", subsequent_indent="  "))

@@ -7,7 +7,6 @@ other value replaces the base's.
 
 from __future__ import annotations
 
-import difflib
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,11 +154,6 @@ def dotted(loc: tuple) -> str:
     return out or "(top)"
 
 
-def suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?; " if close else ""
-
-
 def _clean_loc(loc: tuple, data: object, missing: bool) -> tuple:
     """Keep the parts of pydantic's ``loc`` that name something in the file.
 
@@ -188,7 +182,7 @@ def _problems_from(err: pydantic.ValidationError, doc: Document) -> list[Problem
         if e["type"] == "extra_forbidden":
             model = _model_at(loc[:-1])
             allowed = sorted((f.alias or n) for n, f in model.model_fields.items()) if model else []
-            msg = f"unknown key '{loc[-1]}' ({suggest(loc[-1], allowed)}expected one of: {', '.join(allowed)})"
+            msg = f"unknown key '{loc[-1]}' ({checks.did_you_mean(str(loc[-1]), allowed)}expected one of: {', '.join(allowed)})"
             problems.append(_locate(doc, loc, key=True).problem(msg))
         elif e["type"] == "missing":
             problems.append(_locate(doc, loc[:-1]).problem(f"{dotted(loc[:-1])}: missing required key '{loc[-1]}'"))
