@@ -39,9 +39,6 @@ class Run:
     def at(self, series: np.ndarray, date: str) -> float:
         return float(series[self.step(date)])
 
-    def since(self, series: np.ndarray, date: str) -> np.ndarray:
-        return series[self.step(date):]
-
 
 @dataclass(frozen=True)
 class Target:

@@ -45,10 +45,10 @@ def check(s: Scenario) -> Iterator[Finding]:
 
     for i, a in enumerate(s.initial):
         loc = ("initial", i)
-        for key, code in (("between", a.between[0] if a.between else None), ("between", a.between[1] if a.between else None),
-                          ("from", a.from_), ("to", a.to)):
-            if code is not None:
-                yield from _actor(code, actors, loc + (key,))
+        named = [(("between", k), code) for k, code in enumerate(a.between or ())]
+        named += [((key,), code) for key, code in (("from", a.from_), ("to", a.to)) if code is not None]
+        for where, code in named:
+            yield from _actor(code, actors, loc + where)
         if any(x == y for x, y in a.pairs()):
             yield loc, "an alignment needs two different actors (expected e.g. between: [PAK, RUS])", False
         yield from _claims(a.claims, loc)

@@ -7,6 +7,7 @@ other value replaces the base's.
 
 from __future__ import annotations
 
+import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,7 +106,7 @@ def _model_at(loc: tuple) -> type[pydantic.BaseModel] | None:
         if tp is None:
             return None
     tp = _unwrap(tp, None)
-    return tp if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel) else None
+    return tp if _is_model(tp) else None
 
 
 def _unwrap(tp: object, part) -> object:
@@ -113,7 +114,7 @@ def _unwrap(tp: object, part) -> object:
     origin = typing.get_origin(tp)
     if origin is typing.Annotated:
         return _unwrap(typing.get_args(tp)[0], part)
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+    if origin in (typing.Union, types.UnionType):
         for arg in typing.get_args(tp):
             got = _unwrap(arg, part)
             if got is not None and (part is not None or _is_model(got)):
@@ -121,7 +122,7 @@ def _unwrap(tp: object, part) -> object:
         return None
     if part is None:
         return tp
-    if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel):
+    if _is_model(tp):
         for fname, field in tp.model_fields.items():
             if part in (fname, field.alias):
                 return field.annotation
