@@ -24,7 +24,7 @@ def _per_run(x) -> np.ndarray:
 
 def _others(p: np.ndarray) -> np.ndarray:
     """No state acts towards itself."""
-    return p * (1.0 - np.eye(p.shape[-1]))
+    return p * dyn.off_diagonal(p.shape[-1])
 
 
 def arms_offer(A, S, L_arms, c: dyn.Coefficients, export, rate) -> np.ndarray:

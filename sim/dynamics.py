@@ -1,9 +1,10 @@
 """Pure alignment dynamics: numpy functions over (..., n, n) arrays, no I/O, no Mesa.
 
 Every function accepts any number of leading batch axes, so one call can step
-thousands of replications at once. Sums over actors and drivers are written as
-explicit loops in a fixed order, so a stacked batch steps bitwise like its
-members stepped one by one.
+thousands of replications at once. Sums over actors and drivers add in a fixed
+order, and matrix products go through ``np.matmul``, which multiplies each matrix
+of a stack with the same kernel, so a stacked batch steps bitwise like its
+members stepped one by one (a test checks this).
 
 Notation: ``A[..., i, j]`` is how actor i regards actor j, in [-1, 1].
 ``S[..., c, g, r]`` is the stock of channel c flowing from g to r (what g gives r);
@@ -12,6 +13,7 @@ Notation: ``A[..., i, j]`` is how actor i regards actor j, in [-1, 1].
 
 from __future__ import annotations
 
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
@@ -61,32 +63,34 @@ def _t(x: np.ndarray) -> np.ndarray:
     return np.swapaxes(x, -1, -2)
 
 
+@cache
+def off_diagonal(n: int) -> np.ndarray:
+    """1 off the diagonal, 0 on it: no state acts on or regards itself."""
+    mask = 1.0 - np.eye(n)
+    mask.flags.writeable = False
+    return mask
+
+
 def pair_sum(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``out[i, j] = sum_k a[i, k] * b[k, j]``, summed in a fixed order of k."""
-    out = np.zeros(np.broadcast_shapes(a.shape, b.shape), dtype=float)
-    for k in range(a.shape[-1]):
-        out += a[..., :, k, None] * b[..., None, k, :]
-    return out
+    """``out[i, j] = sum_k a[i, k] * b[k, j]``, one matrix product per member of the batch."""
+    return np.matmul(np.ascontiguousarray(a, dtype=float), np.ascontiguousarray(b, dtype=float))
 
 
 def benefit_flows(S: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """``F[g, r]``: weighted benefits g gives r, summed over the benefit channels."""
-    w = np.asarray(weight, dtype=float)
-    out = np.zeros(S.shape[:-3] + S.shape[-2:], dtype=float)
-    for c in range(len(BENEFIT_CHANNELS)):
-        out = out + w[..., c, None, None] * S[..., c, :, :]
-    return out
+    """``F[g, r]``: weighted benefits g gives r, summed over the benefit channels in order."""
+    w = np.asarray(weight, dtype=float)[..., :, None, None]
+    return (w * S[..., : len(BENEFIT_CHANNELS), :, :]).sum(axis=-3)
 
 
-def benefits_level(S: np.ndarray, c: Coefficients) -> np.ndarray:
+def benefits_level(S: np.ndarray, c: Coefficients, flows: np.ndarray | None = None) -> np.ndarray:
     """What i gets out of its ties with j: receipts plus a share of what it gives."""
-    flows = benefit_flows(S, c.channel_weight)
+    flows = benefit_flows(S, c.channel_weight) if flows is None else flows
     return np.tanh(_t(flows) + _b(c.giver_share) * flows)
 
 
-def dependence(S: np.ndarray, c: Coefficients) -> np.ndarray:
+def dependence(S: np.ndarray, c: Coefficients, flows: np.ndarray | None = None) -> np.ndarray:
     """``dep[i, k]`` in [0, 1): how much i stands to lose if k turns away (aid, arms, trade, both ways)."""
-    flows = benefit_flows(S, c.channel_weight)
+    flows = benefit_flows(S, c.channel_weight) if flows is None else flows
     return np.tanh(np.maximum(flows + _t(flows), 0.0))
 
 
@@ -107,15 +111,12 @@ def fray(A: np.ndarray, A0: np.ndarray) -> np.ndarray:
 def shared_threat_level(S: np.ndarray) -> np.ndarray:
     """``out[a, b] = tanh(sum_s min(T[s, a], T[s, b]))``: threats a and b both feel."""
     T = np.maximum(S[..., THREAT, :, :], 0.0)
-    out = np.zeros(T.shape, dtype=float)
-    for s in range(T.shape[-1]):
-        out += np.minimum(T[..., s, :, None], T[..., s, None, :])
-    return np.tanh(out)
+    return np.tanh(np.minimum(T[..., :, :, None], T[..., :, None, :]).sum(axis=-3))
 
 
-def pressure_level(A: np.ndarray, S: np.ndarray, c: Coefficients) -> np.ndarray:
+def pressure_level(A: np.ndarray, S: np.ndarray, c: Coefficients, flows: np.ndarray | None = None) -> np.ndarray:
     """``sum_k dep[i, k] * hostility[k, j]``: displeasure of those i depends on at i's ties with j."""
-    return pair_sum(dependence(S, c), hostility(A))
+    return pair_sum(dependence(S, c, flows), hostility(A))
 
 
 def balance_level(A: np.ndarray) -> np.ndarray:
@@ -145,11 +146,12 @@ def drives(A: np.ndarray, S: np.ndarray, anchor: Anchor, c: Coefficients, z: np.
     All but inertia and noise are measured from the anchor, so a world left alone stays put.
     ``z`` is standard-normal noise of shape ``(..., n, n)`` drawn by the caller.
     """
+    flows = benefit_flows(S, c.channel_weight)
     terms = {
         "inertia": -_b(c.inertia_rate) * (A - anchor.alignment),
-        "benefits": _b(c.benefit_gain) * (benefits_level(S, c) - anchor.benefits),
+        "benefits": _b(c.benefit_gain) * (benefits_level(S, c, flows) - anchor.benefits),
         "threat": _b(c.threat_gain) * (shared_threat_level(S) - anchor.threat),
-        "pressure": -_b(c.pressure_gain) * (pressure_level(A, S, c) - anchor.pressure),
+        "pressure": -_b(c.pressure_gain) * (pressure_level(A, S, c, flows) - anchor.pressure),
         "balance": _b(c.balance_gain) * (balance_level(A) - anchor.balance),
         "hedging": _b(c.hedging_gain)
         * np.asarray(c.hedging, dtype=float)[..., :, None]
@@ -157,7 +159,10 @@ def drives(A: np.ndarray, S: np.ndarray, anchor: Anchor, c: Coefficients, z: np.
         "noise": _b(c.noise_sd) * z,
     }
     shape = np.broadcast_shapes(*(t.shape for t in terms.values()))
-    return np.stack([np.broadcast_to(terms[name], shape) for name in DRIVERS], axis=-3)
+    out = np.empty(shape[:-2] + (len(DRIVERS),) + shape[-2:])
+    for k, name in enumerate(DRIVERS):
+        out[..., k, :, :] = terms[name]
+    return out
 
 
 def contributions(A: np.ndarray, raw: np.ndarray) -> np.ndarray:
@@ -169,22 +174,16 @@ def contributions(A: np.ndarray, raw: np.ndarray) -> np.ndarray:
     """
     A_ = A[..., None, :, :]
     room = np.where(raw > 0, 1.0 - A_, 1.0 + A_)
-    up = np.zeros(A.shape, dtype=float)
-    down = np.zeros(A.shape, dtype=float)
-    for k in range(raw.shape[-3]):
-        up += np.maximum(raw[..., k, :, :], 0.0)
-        down += np.maximum(-raw[..., k, :, :], 0.0)
+    push_up = np.maximum(raw, 0.0)
+    up = push_up.sum(axis=-3)
+    down = (push_up - raw).sum(axis=-3)
     scale = 1.0 / np.maximum(1.0, np.maximum(up, down))
-    off_diagonal = 1.0 - np.eye(A.shape[-1])
-    return raw * room * (scale * off_diagonal)[..., None, :, :]
+    return raw * room * (scale * off_diagonal(A.shape[-1]))[..., None, :, :]
 
 
 def total(contrib: np.ndarray) -> np.ndarray:
     """Sum of contributions over the driver axis, in driver order."""
-    out = np.zeros(contrib.shape[:-3] + contrib.shape[-2:], dtype=float)
-    for k in range(contrib.shape[-3]):
-        out += contrib[..., k, :, :]
-    return out
+    return contrib.sum(axis=-3)
 
 
 def relax_stocks(S: np.ndarray, L: np.ndarray, c: Coefficients) -> np.ndarray:

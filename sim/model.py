@@ -71,6 +71,21 @@ def coefficients(values: dict[str, float], hedging: np.ndarray) -> dyn.Coefficie
     )
 
 
+def land(S: np.ndarray, L: np.ndarray, kind: str, g: int, targets: list[int], magnitude) -> None:
+    """Put an event of ``kind`` from actor ``g`` on the stocks (pulses) or levels, in place.
+
+    Works on any leading batch axes; ``magnitude`` is a number or one per replication.
+    """
+    k = EVENT_KINDS[kind]
+    c = dyn.CHANNELS.index(k.channel)
+    table = S if k.mode == "pulse" else L
+    for r in targets:
+        for a, b in ((g, r), (r, g)) if k.mutual else ((g, r),):
+            table[..., c, a, b] += k.sign * magnitude
+            if k.channel == "aid":
+                table[..., c, a, b] = np.maximum(table[..., c, a, b], 0.0)  # aid cannot be cut below nothing
+
+
 class AlignmentModel(mesa.Model):
     """Six (or more) states whose regard for one another moves quarter by quarter."""
 
@@ -116,6 +131,12 @@ class AlignmentModel(mesa.Model):
         for i, code in enumerate(self.codes):
             StateAgent(self, code, self.names[code], i, scenario.actors[code].doctrine)
 
+        # Every draw of the run is made up front, so a run's luck does not depend on which
+        # decisions it takes: a what-if and its baseline with one seed share their noise.
+        steps = self.n_steps - 1
+        self.uniforms = self._canonical(self.rng.random((steps, len(RULES), n, n)))
+        self.normals = self._canonical(self.rng.standard_normal((steps, n, n)))
+
         self.quarter = 0
         self.alignment = np.zeros((self.n_steps, n, n))
         self.contributions = np.zeros((self.n_steps, len(dyn.DRIVERS), n, n))
@@ -148,20 +169,13 @@ class AlignmentModel(mesa.Model):
 
     # --- the quarter ---------------------------------------------------------------
     def _apply(self, kind: str, source: str, targets: list[str], magnitude: float) -> None:
-        k = EVENT_KINDS[kind]
-        c = dyn.CHANNELS.index(k.channel)
-        table = self.S if k.mode == "pulse" else self.L
-        g = self.index[source]
-        for target in targets:
-            r = self.index[target]
-            for a, b in ((g, r), (r, g)) if k.mutual else ((g, r),):
-                table[c, a, b] += k.sign * magnitude
-                if k.channel == "aid":
-                    table[c, a, b] = max(table[c, a, b], 0.0)  # aid cannot be cut below nothing
+        land(self.S, self.L, kind, self.index[source], [self.index[t] for t in targets], magnitude)
 
     def _canonical(self, draws: np.ndarray) -> np.ndarray:
         """Map draws made in alphabetical actor order to this model's actor order."""
-        return draws[..., self._rank, :][..., :, self._rank]
+        n = len(self._rank)
+        flat = (self._rank[:, None] * n + self._rank[None, :]).ravel()
+        return draws.reshape(*draws.shape[:-2], n * n)[..., flat].reshape(draws.shape)
 
     def _decide(self) -> None:
         v, A = self.values, self.A
@@ -175,9 +189,7 @@ class AlignmentModel(mesa.Model):
                                                  self.conditionality, v["aid_review_rate"], v["aid_cut_gap"]),
             "outreach": decisions.outreach(A, self.anchor.alignment, self.coef.hedging, v["outreach_rate"]),
         }
-        n = len(self.codes)
-        uniform = self._canonical(self.rng.random((len(RULES), n, n)))
-        self.draws = dict(zip(RULES, uniform))
+        self.draws = dict(zip(RULES, self.uniforms[self.quarter - 1]))
 
     def step(self) -> None:
         self.quarter += 1
@@ -189,8 +201,7 @@ class AlignmentModel(mesa.Model):
                                             "scenario", event.label or EVENT_KINDS[event.type].meaning, tuple(event.claims)))
         self._decide()
         self.agents.do("step")
-        z = self._canonical(self.rng.standard_normal(self.A.shape))
-        self.A, self.S, contrib = dyn.advance(self.A, self.S, self.L, self.anchor, self.coef, z)
+        self.A, self.S, contrib = dyn.advance(self.A, self.S, self.L, self.anchor, self.coef, self.normals[t - 1])
         self.alignment[t] = self.A
         self.contributions[t] = contrib
         if t == self.n_steps - 1:

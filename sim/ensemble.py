@@ -1,0 +1,101 @@
+"""Replications of one scenario advanced together, over a leading batch axis.
+
+Each replication is the run :class:`sim.model.AlignmentModel` makes with its seed
+(a test checks they agree to 1e-12): the same authored events, the same decision
+rules, and the draws of a generator seeded as the model's is. The states' decisions
+differ per replication, but are taken for all of them at once with numpy masks
+instead of one Mesa agent at a time. What it leaves out is the per-event log; it
+counts the decisions instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim import decisions, dynamics as dyn
+from sim.model import RULES, AlignmentModel, land
+from sim.schema import Scenario
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """Scores of every replication: ``alignment[r, t, i, j]``, with its seed ``seeds[r]``."""
+
+    seeds: np.ndarray  # (R,)
+    alignment: np.ndarray  # (R, T, n, n)
+    decisions: dict[str, np.ndarray]  # rule -> (R,) how often each replication took it
+    contributions: np.ndarray | None = None  # (R, T, D, n, n), when asked for
+
+    def pair(self, i: int, j: int) -> np.ndarray:
+        """The mean of i->j and j->i, ``(R, T)``."""
+        return (self.alignment[:, :, i, j] + self.alignment[:, :, j, i]) / 2.0
+
+
+def draws(template: AlignmentModel, seeds) -> tuple[np.ndarray, np.ndarray]:
+    """Each seed's up-front draws, exactly as a model with that seed makes them."""
+    steps, n = template.n_steps - 1, len(template.codes)
+    uniforms = np.empty((len(seeds), steps, len(RULES), n, n))
+    normals = np.empty((len(seeds), steps, n, n))
+    for r, seed in enumerate(seeds):
+        rng = np.random.default_rng(int(seed))
+        rng.random(out=uniforms[r])
+        rng.standard_normal(out=normals[r])
+    return template._canonical(uniforms), template._canonical(normals)
+
+
+def _decide(m: AlignmentModel, A, S, L, u) -> tuple[np.ndarray, ...]:
+    """Which (replication, state, other state) take each rule this quarter; same rules as the agents."""
+    v, arms, aid = m.values, dyn.CHANNELS.index("arms"), dyn.CHANNELS.index("aid")
+    p = {
+        "arms_offer": decisions.arms_offer(A, S, L[:, arms], m.coef, m.export, v["arms_offer_rate"]),
+        "aid_cut": decisions.aid_cut(A, m.anchor.alignment, L[:, aid], m.conditionality,
+                                     v["aid_review_rate"], v["aid_cut_gap"]),
+        "aid_restore": decisions.aid_restore(A, m.anchor.alignment, L[:, aid], m.L0[aid], m.conditionality,
+                                             v["aid_review_rate"], v["aid_cut_gap"]),
+        "outreach": decisions.outreach(A, m.anchor.alignment, m.coef.hedging, v["outreach_rate"]),
+    }
+    return tuple(u[:, k] < p[rule] for k, rule in enumerate(RULES))
+
+
+def _act(m: AlignmentModel, S, L, taken) -> None:
+    """Land this quarter's decisions, in place; cells nobody acted on are left bitwise alone."""
+    offer, cut, restore, reach = taken
+    v, arms, aid, dip = m.values, *(dyn.CHANNELS.index(c) for c in ("arms", "aid", "diplomacy"))
+    S[:, arms] += v["arms_offer_size"] * offer
+    level = L[:, aid]
+    size = np.where(cut, level * v["aid_cut_share"], np.where(restore, m.L0[aid] - level, 0.0))
+    sign = np.where(cut, -1.0, 1.0)
+    L[:, aid] = np.where(cut | restore, np.maximum(level + sign * size, 0.0), level)
+    # A visit is mutual: i's outreach to j and j's to i both land on both cells, in that order.
+    S[:, dip] += v["outreach_size"] * reach
+    S[:, dip] += v["outreach_size"] * np.swapaxes(reach, -1, -2)
+
+
+def run(scenario: Scenario, seeds, overrides: dict[str, float] | None = None,
+        keep_contributions: bool = False) -> Ensemble:
+    """Run ``scenario`` once per seed, all seeds at once."""
+    seeds = np.asarray(seeds, dtype=np.uint64).reshape(-1)
+    m = AlignmentModel(scenario, seed=int(seeds[0]) if seeds.size else 0, overrides=overrides)
+    R, T, n = seeds.size, m.n_steps, len(m.codes)
+    uniforms, normals = draws(m, seeds)
+    A = np.broadcast_to(m.A, (R, n, n)).copy()
+    S = np.broadcast_to(m.S, (R, *m.S.shape)).copy()
+    L = np.broadcast_to(m.L, (R, *m.L.shape)).copy()
+    alignment = np.empty((R, T, n, n))
+    alignment[:, 0] = A
+    contributions = np.zeros((R, T, len(dyn.DRIVERS), n, n)) if keep_contributions else None
+    counts = {rule: np.zeros(R, dtype=np.int64) for rule in RULES}
+    for t in range(1, T):
+        for event in m.schedule.get(t, ()):
+            land(S, L, event.type, m.index[event.from_], [m.index[c] for c in event.targets()], event.magnitude)
+        taken = _decide(m, A, S, L, uniforms[:, t - 1])
+        _act(m, S, L, taken)
+        for rule, mask in zip(RULES, taken):
+            counts[rule] += mask.sum(axis=(-1, -2))
+        A, S, contrib = dyn.advance(A, S, L, m.anchor, m.coef, normals[:, t - 1])
+        alignment[:, t] = A
+        if contributions is not None:
+            contributions[:, t] = contrib
+    return Ensemble(seeds, alignment, counts, contributions)
