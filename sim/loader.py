@@ -16,7 +16,7 @@ import pydantic
 
 from sim import checks
 from sim.schema import Scenario
-from sim.yamlread import Document, InputError, Problem, Where, read
+from sim.yamlread import Document, InputError, Problem, Where, parse, read
 
 APPENDED = ("events", "initial", "ties", "drop_events")
 MAX_EXTENDS = 10
@@ -76,7 +76,12 @@ def _merge(base: Document, child: Document) -> Document:
 
 def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[Document, list[str]]:
     name = display_name(path)
-    doc = read(path, name)
+    return _extend(read(path, name), name, path.parent, path.resolve(), chain)
+
+
+def _extend(doc: Document, name: str, directory: Path, me: Path | None,
+            chain: tuple[Path, ...]) -> tuple[Document, list[str]]:
+    """Merge ``doc`` over the file its ``extends`` names, looked up in ``directory``."""
     if not isinstance(doc.data, dict):
         kind = type(doc.data).__name__
         raise InputError([doc.values[()].problem(f"a scenario must be a mapping of keys, not a {kind} (expected 'name: ...')")])
@@ -86,15 +91,15 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[Document, list[str]]:
     where = doc.values[("extends",)]
     if not isinstance(parent, str) or not parent.strip():
         raise InputError([where.problem("extends must be a file name (expected e.g. 'extends: baseline.yaml')")])
-    target = (path.parent / parent).resolve()
-    if target in chain or target == path.resolve():
-        cycle = " -> ".join(display_name(p) for p in (*chain, path.resolve(), target))
+    target = (directory / parent).resolve()
+    if target in chain or target == me:
+        cycle = " -> ".join(display_name(p) for p in (*chain, *([me] if me else []), target))
         raise InputError([where.problem(f"extends makes a cycle: {cycle} (expected a chain that ends)")])
     if len(chain) >= MAX_EXTENDS:
         raise InputError([where.problem(f"extends chain is longer than {MAX_EXTENDS} files")])
     if not target.is_file():
         raise InputError([where.problem(f"extends names '{parent}', which does not exist (expected a scenario file beside this one)")])
-    base, files = _resolve(target, (*chain, path.resolve()))
+    base, files = _resolve(target, (*chain, *([me] if me else [])))
     return _merge(base, doc), [name, *files]
 
 
@@ -198,7 +203,16 @@ def _problems_from(err: pydantic.ValidationError, doc: Document) -> list[Problem
 def load(path: str | Path) -> Loaded:
     """Read, merge and validate a scenario, or raise :class:`InputError` listing every problem."""
     path = Path(path)
-    doc, files = _resolve(path, ())
+    return _validated(*_resolve(path, ()))
+
+
+def load_text(text: str, name: str, directory: Path) -> Loaded:
+    """Validate scenario text that is not a file (an upload, an editor); ``extends`` looks in ``directory``."""
+    doc = parse(text.encode("utf-8", errors="surrogatepass"), name)
+    return _validated(*_extend(doc, name, directory, None, ()))
+
+
+def _validated(doc: Document, files: list[str]) -> Loaded:
     try:
         scenario = Scenario.model_validate(doc.data)
     except pydantic.ValidationError as err:

@@ -33,3 +33,8 @@ def label(ordinal_: int) -> str:
 def iso_start(ordinal_: int) -> str:
     """The ISO date the quarter starts on, e.g. ``2014-04-01``."""
     return f"{ordinal_ // 4:04d}-{(ordinal_ % 4) * 3 + 1:02d}-01"
+
+
+def decimal_year(ordinal_: int) -> float:
+    """The quarter's start as a year with a fraction, for time axes: 2014Q2 is 2014.25."""
+    return ordinal_ / 4

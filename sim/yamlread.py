@@ -165,6 +165,11 @@ def read(path: str | Path, display: str | None = None) -> Document:
         raw = Path(path).read_bytes()
     except OSError as err:
         raise InputError([Problem(name, 1, 1, f"cannot read file: {err.strerror or err} (expected a readable file)")])
+    return parse(raw, name)
+
+
+def parse(raw: bytes, name: str) -> Document:
+    """Parse YAML bytes that came from somewhere other than a file (an upload, an editor)."""
     text = _decode(name, raw)
     _refuse_unsafe(name, text)
     try:

@@ -1,0 +1,241 @@
+"""Tightrope in the classroom: change the assumptions, watch the alignment scores move, see why.
+
+Layout and widgets only. Every number, table and chart comes from ``sim/``
+(``sim.classroom`` and ``sim.charts``); the what-if itself is a ``sim.whatif.WhatIf``
+built from the widgets, shared in the page's URL and shown as a scenario file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from sim import charts, classroom, ledger, whatif
+from sim.schema import EVENT_KINDS, Event
+from sim.whatif import WhatIf
+from sim.yamlread import MAX_BYTES, InputError
+
+SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+DEFAULT_PERIOD = ("2014Q1", "2019Q4")
+
+st.set_page_config(page_title="Tightrope: the Pakistan-Russia thaw", layout="wide")
+state = st.session_state
+
+
+# --- cached, read-only: never mutate what these return --------------------------------
+@st.cache_resource
+def scenarios():
+    return classroom.scenario_files(SCENARIOS)
+
+
+@st.cache_resource(max_entries=64)
+def side(whatif_key: str, replications: int) -> classroom.Side:
+    w = WhatIf.model_validate_json(whatif_key)
+    return classroom.run_side(whatif.apply(scenarios()[w.base], w), replications)
+
+
+# --- the what-if in the widgets' state --------------------------------------------------
+# ``state.loaded`` is the what-if the widgets started from (a link, a file, a reset);
+# loading another one bumps ``state.gen``, so every widget is drawn afresh with a new key
+# and its new starting value, instead of being overwritten through the Session State API.
+def base_value(base: str, name: str) -> float:
+    setting = scenarios()[base].assumptions.get(name)
+    if setting is None:
+        return ledger.assumptions()[name].default
+    return float(setting if isinstance(setting, int | float) else setting.value)
+
+
+def key(name: str) -> str:
+    return f"{name}@{state.gen}"
+
+
+def load(w: WhatIf) -> None:
+    state.loaded, state.added, state.gen = w, list(w.events), state.get("gen", 0) + 1
+    state.yaml_problems = []
+    state.pop("yaml_text", None)  # the editor follows the widgets again
+
+
+def current() -> WhatIf:
+    base = state[key("base")]
+    assumptions = {name: float(state[key(name)]) for name in ledger.assumptions()
+                   if state[key(name)] != base_value(base, name)}
+    dropped = tuple(e.id for e in scenarios()[base].events if e.id and not state[key(e.id)])
+    seed = int(state[key("seed")])
+    return WhatIf(base=base, name=state[key("name")] or "My what-if", assumptions=assumptions, drop_events=dropped,
+                  events=tuple(state.added), seed=None if seed == scenarios()[base].seed else seed)
+
+
+def reset() -> None:
+    load(WhatIf(base=state[key("base")]))
+
+
+def apply_yaml() -> None:
+    try:
+        load(whatif.from_yaml(state.yaml_text, SCENARIOS))
+    except InputError as err:
+        state.yaml_problems = [str(p) for p in err.problems]
+
+
+def take_upload() -> None:
+    upload = state[key("upload")]
+    if upload is None:
+        return
+    raw = upload.getvalue()
+    if len(raw) > MAX_BYTES:
+        state.yaml_problems = [f"{upload.name}:1:1: file is {len(raw):,} bytes (expected at most {MAX_BYTES:,}); nothing was loaded"]
+        return
+    state.yaml_text = raw.decode("utf-8", errors="replace")
+    try:
+        load(whatif.from_yaml(state.yaml_text, SCENARIOS, upload.name))
+    except InputError as err:
+        state.yaml_problems = [str(p) for p in err.problems]
+
+
+def add_event() -> None:
+    try:
+        event = Event.model_validate({"type": state.new_type, "from": state.new_from, "to": state.new_to,
+                                      "date": state.new_date.strip(), "magnitude": state.new_size,
+                                      "label": state.new_label.strip() or None})
+        whatif.apply(scenarios()[state[key("base")]], current().model_copy(update={"events": (*state.added, event)}))
+    except ValueError as err:
+        state.add_problem = " ".join(str(err).split())
+        return
+    state.added = [*state.added, event]
+    state.add_problem = ""
+
+
+def remove_events() -> None:
+    state.added = []
+
+
+if "loaded" not in state:
+    state.add_problem = ""
+    try:
+        load(whatif.from_token(st.query_params["w"]) if "w" in st.query_params else WhatIf())
+    except ValueError as err:
+        load(WhatIf())
+        state.link_problem = str(err)
+    reps = st.query_params.get("reps", "1")
+    state.reps = min(max(int(reps), 1), 500) if reps.isdigit() else 1
+
+loaded: WhatIf = state.loaded
+
+# --- sidebar: the what-if -------------------------------------------------------------
+with st.sidebar:
+    st.header("Your what-if")
+    files = list(scenarios())
+    base = st.selectbox("Start from scenario", files, index=files.index(loaded.base), key=key("base"), on_change=reset,
+                        format_func=lambda f: scenarios()[f].name, help="Every file in scenarios/")
+    st.caption(scenarios()[base].description)
+    st.text_input("Name of your what-if", value=loaded.name, key=key("name"), max_chars=80)
+    left, right = st.columns(2)
+    left.number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, key=key("seed"),
+                      value=loaded.seed if loaded.seed is not None else scenarios()[base].seed,
+                      help="The same seed gives the same run, bit for bit")
+    right.number_input("Replications", min_value=1, max_value=500, step=10, key="reps",
+                       help="More than 1 draws 10-90 % bands from that many seeds")
+    st.button("Reset to the scenario", on_click=reset, width="stretch")
+
+    with st.expander("Assumptions", expanded=True):
+        for name, a in ledger.assumptions().items():
+            st.slider(f"{name} ({a.unit})", min_value=float(a.low), max_value=float(a.high),
+                      value=float(loaded.assumptions.get(name, base_value(base, name))),
+                      step=float((a.high - a.low) / 100), key=key(name), help=classroom.tooltip(name))
+    with st.expander("The scenario's events"):
+        for e in scenarios()[base].events:
+            if e.id:
+                st.toggle(f"{e.date} · {e.from_} → {', '.join(e.targets())} · {e.label or e.type}",
+                          value=e.id not in loaded.drop_events, key=key(e.id))
+    with st.expander("Add an event"):
+        codes = list(scenarios()[base].actors)
+        st.selectbox("Type", list(EVENT_KINDS), key="new_type", help="\n".join(f"- {k}: {v.meaning}" for k, v in EVENT_KINDS.items()))
+        st.selectbox("From", codes, key="new_from", index=codes.index("USA") if "USA" in codes else 0)
+        st.selectbox("To", codes, key="new_to", index=codes.index("PAK") if "PAK" in codes else 1)
+        st.text_input("Date (e.g. 2020Q1)", value="2020Q1", key="new_date")
+        st.number_input("Magnitude", value=1.0, min_value=-10.0, max_value=10.0, step=0.1, key="new_size")
+        st.text_input("Label", value="", key="new_label", max_chars=200)
+        st.button("Add event", on_click=add_event)
+        if state.add_problem:
+            st.error(state.add_problem)
+        for k, e in enumerate(state.added):
+            st.caption(f"{k + 1}. {e.date} · {e.from_} → {', '.join(e.targets())} · {e.type} {e.magnitude:g}")
+        if state.added:
+            st.button("Remove the added events", on_click=remove_events)
+
+# --- the runs -------------------------------------------------------------------------
+w = current()
+plain = WhatIf(base=w.base, name=scenarios()[w.base].name, seed=w.seed)
+base_side, what_side = side(plain.key(), state.reps), side(w.key(), state.reps)
+st.query_params.from_dict({"w": whatif.to_token(w), "reps": str(state.reps)})
+
+st.title("Tightrope: the Pakistan-Russia thaw, what if?")
+st.caption("A teaching model, not a forecast: each assumption rests on quotes from five articles "
+           "(see Evidence). Scores run from -1 (hostile) to +1 (allied).")
+if "link_problem" in state:
+    st.warning(f"The shared link could not be opened: {state.pop('link_problem')}. Showing the baseline.")
+
+tabs = st.tabs(["Alignments", "Network", "Why", "Evidence", "Scenario YAML", "Share and export"])
+labels = [base_side.model.date_label(t) for t in range(base_side.model.n_steps)]
+codes = base_side.model.codes
+
+with tabs[0]:
+    options = [f"{a}-{b}" for i, a in enumerate(codes) for b in codes[i + 1:]]
+    chosen = st.multiselect("Pairs", options, default=[f"{a}-{b}" for a, b in classroom.DEFAULT_PAIRS if f"{a}-{b}" in options],
+                            key="pairs")
+    pairs = [tuple(p.split("-")) for p in chosen]
+    if pairs:
+        table = classroom.series(base_side, what_side, pairs)
+        marks = classroom.event_marks(base_side.scenario, what_side.scenario)
+        st.vega_lite_chart(spec=charts.alignments(table, classroom.differences(table), marks))
+        st.caption("Lines are the median of the replications, bands their 10-90 % range."
+                   if state.reps > 1 else "One seeded run each; raise Replications for uncertainty bands.")
+
+with tabs[1]:
+    step = st.select_slider("Quarter", options=range(len(labels)), value=len(labels) - 1,
+                            format_func=lambda t: labels[t], key="net_step")
+    nodes, edges, (balanced, unbalanced) = classroom.network(what_side, step)
+    st.vega_lite_chart(spec=charts.network(nodes, edges, labels[step]))
+    st.metric("Balanced triads", balanced)
+    st.metric("Unbalanced triads", unbalanced,
+              help="Heider: a triad is balanced when a friend's friend is a friend and an enemy's enemy is a friend")
+
+with tabs[2]:
+    c1, c2, c3 = st.columns([1, 1, 2])
+    a = c1.selectbox("How", codes, index=codes.index("PAK") if "PAK" in codes else 0, key="why_a")
+    b = c2.selectbox("and", [c for c in codes if c != a], key="why_b")
+    start, end = c3.select_slider("Period", options=labels, value=DEFAULT_PERIOD, key="why_period")
+    contributions, log = classroom.drivers(what_side, a, b, labels.index(start), labels.index(end))
+    st.vega_lite_chart(spec=charts.drivers(contributions))
+    st.dataframe(log, hide_index=True, width="stretch")
+
+with tabs[3]:
+    query = st.text_input("Search the claims", key="claim_search")
+    claims = classroom.claims_table()
+    if query:
+        claims = claims[claims.apply(lambda row: query.lower() in " ".join(map(str, row)).lower(), axis=1)]
+    st.dataframe(claims, hide_index=True, width="stretch")
+    name = st.selectbox("What rests on which quote", list(ledger.assumptions()), key="evidence_for")
+    st.markdown(f"**{name}**: {ledger.assumptions()[name].meaning}")
+    for cid, quote, title in classroom.assumption_evidence(name):
+        st.markdown(f"> {quote}\n\n— *{title}* (`{cid}`)")
+
+with tabs[4]:
+    generated = whatif.to_yaml(w)
+    if state.get("yaml_text", state.get("yaml_generated")) == state.get("yaml_generated"):
+        state.yaml_text = generated  # not edited by hand: follow the widgets
+    state.yaml_generated = generated
+    st.text_area("Your what-if as a scenario file (edit, then Apply)", key="yaml_text", height=320)
+    st.button("Apply the YAML", on_click=apply_yaml)
+    for problem in state.yaml_problems:
+        st.error(problem)
+    st.download_button("Download the YAML", generated, file_name="what-if.yaml", mime="text/yaml")
+    st.file_uploader(f"Upload a what-if (.yaml, at most {MAX_BYTES:,} bytes)", type=["yaml", "yml"],
+                     key=key("upload"), on_change=take_upload)
+
+with tabs[5]:
+    st.markdown("This page's address carries the scenario and every change: copy it from the address bar "
+                "and a colleague opens the same what-if.")
+    st.code(f"?w={whatif.to_token(w)}&reps={state.reps}", language=None)
+    st.download_button("Download the what-if run as CSV", lambda: classroom.tidy_download(what_side),
+                       file_name="what-if.csv", mime="text/csv")

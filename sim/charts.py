@@ -1,0 +1,133 @@
+"""Charts of the classroom app, as Vega-Lite specifications over the tables of :mod:`sim.classroom`.
+
+Plain Vega-Lite dictionaries (what Altair produces) with their data inline: a
+slider move must redraw within a blink, and building them costs well under a
+millisecond where Altair's validation costs tens. Streamlit draws them with the
+Vega it bundles, so nothing is fetched from the internet.
+
+Every chart has a title and labelled axes and uses the Okabe-Ito palette, which
+readers with the common colour-vision deficiencies can tell apart.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+RUNS = {"domain": ["what-if", "baseline"], "range": [[1, 0], [6, 4]]}
+STATUS = {"domain": ["kept", "dropped", "added"], "range": ["#777777", "#D55E00", "#009E73"]}
+SHAPES = {"domain": ["kept", "dropped", "added"], "range": ["circle", "cross", "diamond"]}
+YEAR = {"field": "year", "type": "quantitative", "title": "Year", "axis": {"format": "d"},
+        "scale": {"zero": False, "nice": False}}
+
+
+def records(table: pd.DataFrame) -> list[dict]:
+    """Rows as JSON-ready dicts; NaN becomes null."""
+    return json.loads(table.to_json(orient="records", double_precision=15))
+
+
+def _colour(field: str, title: str) -> dict:
+    return {"field": field, "type": "nominal", "title": title, "scale": {"range": OKABE_ITO}}
+
+
+def alignments(table: pd.DataFrame, gaps: pd.DataFrame, marks: pd.DataFrame, width: int = 700) -> dict:
+    """Pair scores over time (baseline dashed, what-if solid, bands if any), the gap, and the events."""
+    score = {"field": "score", "type": "quantitative", "title": "Alignment score (-1 hostile, +1 allied)",
+             "scale": {"domain": [-1, 1]}}
+    layers = [{
+        "mark": {"type": "line"},
+        "encoding": {"x": YEAR, "y": score, "color": _colour("pair", "Pair"),
+                     "strokeDash": {"field": "run", "type": "nominal", "title": "Run", "scale": RUNS},
+                     "detail": {"field": "run"},
+                     "tooltip": [{"field": "quarter"}, {"field": "pair"}, {"field": "run"},
+                                 {"field": "score", "type": "quantitative", "format": ".3f"}]},
+    }]
+    if table["low"].notna().any():
+        layers.insert(0, {
+            "transform": [{"filter": "datum.run === 'what-if'"}],
+            "mark": {"type": "area", "opacity": 0.18},
+            "encoding": {"x": YEAR, "y": {**score, "field": "low"}, "y2": {"field": "high"},
+                         "color": _colour("pair", "Pair")},
+        })
+    span = [float(table.year.min()), float(table.year.max())]
+    return {
+        "resolve": {"scale": {"color": "independent", "shape": "independent"}},
+        "vconcat": [
+            {"title": "Alignment of each pair: the what-if (solid) against the baseline (dashed)",
+             "width": width, "height": 300, "data": {"name": "series", "values": records(table)}, "layer": layers},
+            {"title": "How far the what-if departs from the baseline", "width": width, "height": 120,
+             "data": {"name": "gaps", "values": records(gaps)}, "mark": {"type": "line"},
+             "encoding": {"x": YEAR, "y": {"field": "difference", "type": "quantitative", "title": "What-if minus baseline"},
+                          "color": _colour("pair", "Pair"),
+                          "tooltip": [{"field": "quarter"}, {"field": "pair"},
+                                      {"field": "difference", "type": "quantitative", "format": "+.3f"}]}},
+            {"title": "Authored events (hover for what happened)", "width": width,
+             "data": {"name": "events", "values": records(marks)}, "mark": {"type": "point", "filled": True, "size": 60},
+             "encoding": {"x": {**YEAR, "scale": {"domain": span, "nice": False}},
+                          "y": {"field": "who", "type": "nominal", "title": "Events (from -> to)"},
+                          "color": {"field": "status", "type": "nominal", "title": "Event", "scale": STATUS},
+                          "shape": {"field": "status", "type": "nominal", "scale": SHAPES},
+                          "tooltip": [{"field": f} for f in ("quarter", "label", "type", "who", "status", "id")]}},
+        ],
+    }
+
+
+def network(nodes: pd.DataFrame, edges: pd.DataFrame, quarter: str) -> dict:
+    """States on a circle; each edge coloured (orange hostile, blue allied) and thickened by its score."""
+    hidden = {"labels": False, "ticks": False, "grid": False, "domain": False, "title": None}
+    frame = {"domain": [-1.35, 1.35]}
+    x = {"field": "x", "type": "quantitative", "axis": hidden, "scale": frame}
+    y = {"field": "y", "type": "quantitative", "axis": hidden, "scale": frame}
+    return {
+        "title": f"Who regards whom, {quarter} (mean of both directions)",
+        "width": 460, "height": 460,
+        "layer": [
+            {"data": {"name": "edges", "values": records(edges)}, "mark": {"type": "line"},
+             "encoding": {"x": x, "y": y, "detail": {"field": "pair"},
+                          "color": {"field": "score", "type": "quantitative", "title": "Alignment",
+                                    "scale": {"scheme": "blueorange", "domain": [1, -1]}},
+                          "strokeWidth": {"field": "strength", "type": "quantitative", "title": "Strength",
+                                          "scale": {"domain": [0, 1], "range": [0.5, 9]}},
+                          "tooltip": [{"field": "pair"}, {"field": "score", "type": "quantitative", "format": "+.2f"}]}},
+            {"data": {"name": "nodes", "values": records(nodes)}, "mark": {"type": "circle", "size": 900, "color": "#333333"},
+             "encoding": {"x": x, "y": y, "tooltip": [{"field": "name"}]}},
+            {"data": {"name": "labels", "values": records(nodes)}, "mark": {"type": "text", "color": "white", "fontWeight": "bold"},
+             "encoding": {"x": x, "y": y, "text": {"field": "code"}}},
+        ],
+    }
+
+
+def drivers(table: pd.DataFrame) -> dict:
+    """Each driver's contribution to the change of each direction, stacked."""
+    return {
+        "title": "Why the scores moved: each driver's share of the change",
+        "width": 700, "height": 140, "data": {"name": "drivers", "values": records(table)}, "mark": {"type": "bar"},
+        "encoding": {
+            "y": {"field": "direction", "type": "nominal", "title": "Direction (how the first regards the second)"},
+            "x": {"field": "contribution", "type": "quantitative", "title": "Contribution to the change in score"},
+            "color": _colour("driver", "Driver"),
+            "tooltip": [{"field": "direction"}, {"field": "driver"},
+                        {"field": "contribution", "type": "quantitative", "format": "+.3f"}, {"field": "assumptions"}],
+        },
+    }
+
+
+def dataset(spec: dict, name: str) -> list[dict]:
+    """The rows of a named dataset in a spec, wherever it sits (for tests and downloads)."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            data = node.get("data")
+            if isinstance(data, dict) and data.get("name") == name:
+                found.extend(data.get("values", []))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return found

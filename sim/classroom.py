@@ -1,0 +1,173 @@
+"""What the classroom app shows, as tables: no Streamlit here, so it is tested like the rest.
+
+A side is one scenario run: its seeded run (for the event log and the drivers)
+and, when asked for, replications (for the 10-90 % bands). The app compares the
+what-if side against the baseline side pair by pair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim import dynamics as dyn, ensemble, ledger, measures, quarters, results
+from sim.ensemble import Ensemble
+from sim.loader import load
+from sim.model import DRIVER_ASSUMPTIONS, AlignmentModel
+from sim.schema import Scenario
+
+DEFAULT_PAIRS = (("PAK", "RUS"), ("PAK", "USA"), ("RUS", "IND"), ("IND", "USA"))
+BAND = (10, 90)  # percentiles of the uncertainty band
+
+
+@dataclass(frozen=True)
+class Side:
+    """One scenario, run: the seeded run and, if asked for, its replications."""
+
+    scenario: Scenario
+    model: AlignmentModel
+    replicas: Ensemble | None
+
+    def pair(self, a: str, b: str) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """The pair's mean score over time: the centre line and the band (None for one run)."""
+        if self.replicas is None:
+            return results.pair_series(self.model, a, b), None, None
+        series = self.replicas.pair(self.model.index[a], self.model.index[b])
+        low, mid, high = np.percentile(series, [BAND[0], 50, BAND[1]], axis=0)
+        return mid, low, high
+
+    def alignment_at(self, step: int) -> np.ndarray:
+        """Scores at one step: the seeded run's, or the median of the replications."""
+        if self.replicas is None:
+            return self.model.alignment[step]
+        return np.median(self.replicas.alignment[:, step], axis=0)
+
+
+def replication_seeds(seed: int, replications: int) -> np.ndarray:
+    """Seeds of the replications, derived from the run's seed; each one is a `tightrope run --seed`."""
+    return np.random.SeedSequence(seed).generate_state(replications, dtype=np.uint32)
+
+
+def run_side(scenario: Scenario, replications: int = 1) -> Side:
+    model = AlignmentModel(scenario).run()
+    replicas = ensemble.run(scenario, replication_seeds(model.seed, replications)) if replications > 1 else None
+    return Side(scenario, model, replicas)
+
+
+def scenario_files(directory: Path) -> dict[str, Scenario]:
+    """Every scenario file in ``directory`` that loads, by file name (the baseline first)."""
+    found = {}
+    for path in sorted(directory.glob("*.yaml"), key=lambda p: (p.stem != "baseline", p.name)):
+        found[path.name] = load(path).scenario
+    return found
+
+
+def pair_label(scenario: Scenario, a: str, b: str) -> str:
+    return f"{scenario.actors[a].name} - {scenario.actors[b].name}"
+
+
+def series(base: Side, whatif: Side, pairs) -> pd.DataFrame:
+    """Long table for the chart: quarter, pair, run (baseline / what-if), score and band."""
+    m = base.model
+    years = np.array([quarters.decimal_year(m.start + t) for t in range(m.n_steps)])
+    labels = np.array([m.date_label(t) for t in range(m.n_steps)])
+    columns: dict[str, list] = {"year": [], "quarter": [], "pair": [], "run": [], "score": [], "low": [], "high": []}
+    for a, b in pairs:
+        for run, side in (("baseline", base), ("what-if", whatif)):
+            mid, low, high = side.pair(a, b)
+            blank = np.full(m.n_steps, np.nan)
+            for key, values in (("year", years), ("quarter", labels), ("score", mid),
+                                ("low", blank if low is None else low), ("high", blank if high is None else high)):
+                columns[key].append(values)
+            columns["pair"].append(np.full(m.n_steps, pair_label(base.scenario, a, b), dtype=object))
+            columns["run"].append(np.full(m.n_steps, run, dtype=object))
+    if not pairs:
+        return pd.DataFrame(columns)
+    return pd.DataFrame({key: np.concatenate(parts) for key, parts in columns.items()})
+
+
+def differences(table: pd.DataFrame) -> pd.DataFrame:
+    """What-if minus baseline, per pair and quarter."""
+    base = table[table.run == "baseline"].reset_index(drop=True)
+    what = table[table.run == "what-if"].reset_index(drop=True)
+    out = base[["year", "quarter", "pair"]].copy()
+    out["difference"] = what["score"].to_numpy() - base["score"].to_numpy()
+    return out
+
+
+def event_marks(base: Scenario, whatif: Scenario) -> pd.DataFrame:
+    """Authored events for the time axis: kept, dropped in the what-if, or added by it."""
+    dropped = set(whatif.drop_events) - set(base.drop_events)
+    rows = []
+    for origin, events in (("baseline", base.events), ("added", whatif.events[len(base.events):])):
+        for e in events:
+            if e.id is not None and e.id in base.drop_events:
+                continue
+            status = "dropped" if e.id in dropped else ("added" if origin == "added" else "kept")
+            rows.append({"year": quarters.decimal_year(quarters.ordinal(e.date)), "quarter": quarters.label(quarters.ordinal(e.date)),
+                         "who": f"{e.from_} -> {', '.join(e.targets())}", "type": e.type, "status": status,
+                         "label": e.label or e.type.replace("_", " "), "id": e.id or ""})
+    return pd.DataFrame(rows, columns=["year", "quarter", "who", "type", "status", "label", "id"])
+
+
+def network(side: Side, step: int) -> tuple[pd.DataFrame, pd.DataFrame, tuple[int, int]]:
+    """Nodes on a circle and one edge per pair, coloured by their mean score at ``step``; triad counts."""
+    codes = side.model.codes
+    A = side.alignment_at(step)
+    angle = np.pi / 2 - 2 * np.pi * np.arange(len(codes)) / len(codes)
+    nodes = pd.DataFrame({"code": codes, "name": [side.model.names[c] for c in codes],
+                          "x": np.cos(angle), "y": np.sin(angle)})
+    P = measures.symmetric(A)
+    edges = []
+    for i in range(len(codes)):
+        for j in range(i + 1, len(codes)):
+            pair = f"{codes[i]}-{codes[j]}"
+            for end in (i, j):
+                edges.append({"pair": pair, "score": P[i, j], "strength": abs(P[i, j]),
+                              "x": nodes.x[end], "y": nodes.y[end]})
+    balanced, unbalanced = measures.triads(A)
+    return nodes, pd.DataFrame(edges), (int(balanced), int(unbalanced))
+
+
+def drivers(side: Side, a: str, b: str, start: int, end: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each driver's share of the change in a->b and b->a over the steps, and the events behind it."""
+    why = results.explain(side.model, a, b, start, end)
+    rows = [{"direction": direction, "driver": driver, "contribution": value,
+             "assumptions": ", ".join(DRIVER_ASSUMPTIONS[driver])}
+            for direction, part in why["directions"].items() for driver, value in part["drivers"].items()]
+    log = [{"quarter": e.date, "event": e.type.replace("_", " "), "from": e.source, "to": e.target,
+            "size": e.magnitude, "decided by": "scenario" if e.origin == "scenario" else e.origin,
+            "reason": e.reason, "claims": ", ".join(e.claims), "between the two": e in why["events"]}
+           for e in (*why["events"], *why["related_events"])]
+    return pd.DataFrame(rows), pd.DataFrame(log).sort_values("quarter", kind="stable") if log else pd.DataFrame(log)
+
+
+def claims_table() -> pd.DataFrame:
+    sources = ledger.sources()
+    return pd.DataFrame([{"id": c.id, "source": sources[c.source].title, "kind": c.kind,
+                          "actors": ", ".join(c.actors), "year": c.year, "quote": c.quote}
+                         for c in ledger.claims().values()])
+
+
+def assumption_evidence(name: str) -> list[tuple[str, str, str]]:
+    """(claim id, quote, source title) for each claim an assumption rests on."""
+    claims, sources = ledger.claims(), ledger.sources()
+    return [(cid, claims[cid].quote, sources[claims[cid].source].title) for cid in ledger.assumptions()[name].claims]
+
+
+def tooltip(name: str) -> str:
+    """An assumption's meaning, unit and range, and the quotes behind it, for a slider's help."""
+    a = ledger.assumptions()[name]
+    quotes = "\n".join(f'- "{quote}" ({cid}, {title})' for cid, quote, title in assumption_evidence(name))
+    return f"{a.meaning}\n\nUnit: {a.unit}. Range {a.low} to {a.high}; default {a.default}.\n\nSources:\n{quotes}"
+
+
+def tidy_download(side: Side) -> bytes:
+    return results.tidy(side.model).to_csv(index=False).encode("utf-8")
+
+
+def driver_names() -> tuple[str, ...]:
+    return dyn.DRIVERS
