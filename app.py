@@ -181,8 +181,8 @@ codes = base_side.model.codes
 
 with tabs[0]:
     options = [f"{a}-{b}" for i, a in enumerate(codes) for b in codes[i + 1:]]
-    chosen = st.multiselect("Pairs", options, default=[f"{a}-{b}" for a, b in classroom.DEFAULT_PAIRS if f"{a}-{b}" in options],
-                            key="pairs")
+    defaults = [p for a, b in classroom.DEFAULT_PAIRS for p in (f"{a}-{b}", f"{b}-{a}") if p in options]
+    chosen = st.multiselect("Pairs", options, default=defaults, key="pairs")
     pairs = [tuple(p.split("-")) for p in chosen]
     if pairs:
         table = classroom.series(base_side, what_side, pairs)
@@ -192,13 +192,23 @@ with tabs[0]:
                    if state.reps > 1 else "One seeded run each; raise Replications for uncertainty bands.")
 
 with tabs[1]:
-    step = st.select_slider("Quarter", options=range(len(labels)), value=len(labels) - 1,
-                            format_func=lambda t: labels[t], key="net_step")
-    nodes, edges, (balanced, unbalanced) = classroom.network(what_side, step)
-    st.vega_lite_chart(spec=charts.network(nodes, edges, labels[step]))
-    st.metric("Balanced triads", balanced)
-    st.metric("Unbalanced triads", unbalanced,
-              help="Heider: a triad is balanced when a friend's friend is a friend and an enemy's enemy is a friend")
+    st.toggle("Play through the quarters", key="playing")
+
+    @st.fragment(run_every=0.7 if state.get("playing") else None)
+    def network_view() -> None:
+        if "net_step" not in state:
+            state.net_step = len(labels) - 1
+        elif state.get("playing"):
+            state.net_step = (state.net_step + 1) % len(labels)  # the animation's next frame
+        step = st.select_slider("Quarter", options=range(len(labels)), format_func=lambda t: labels[t], key="net_step")
+        nodes, edges, (balanced, unbalanced) = classroom.network(what_side, step)
+        st.vega_lite_chart(spec=charts.network(nodes, edges, labels[step]))
+        left, right = st.columns(2)
+        left.metric("Balanced triads", balanced)
+        right.metric("Unbalanced triads", unbalanced,
+                     help="Heider: a triad is balanced when a friend's friend is a friend and an enemy's enemy is a friend")
+
+    network_view()
 
 with tabs[2]:
     c1, c2, c3 = st.columns([1, 1, 2])

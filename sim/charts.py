@@ -101,9 +101,8 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, quarter: str) -> dict:
 
 def drivers(table: pd.DataFrame) -> dict:
     """Each driver's contribution to the change of each direction, stacked."""
-    return {
-        "title": "Why the scores moved: each driver's share of the change",
-        "width": 700, "height": 140, "data": {"name": "drivers", "values": records(table)}, "mark": {"type": "bar"},
+    bars = {
+        "data": {"name": "drivers", "values": records(table)}, "mark": {"type": "bar"},
         "encoding": {
             "y": {"field": "direction", "type": "nominal", "title": "Direction (how the first regards the second)"},
             "x": {"field": "contribution", "type": "quantitative", "title": "Contribution to the change in score"},
@@ -112,6 +111,9 @@ def drivers(table: pd.DataFrame) -> dict:
                         {"field": "contribution", "type": "quantitative", "format": "+.3f"}, {"field": "assumptions"}],
         },
     }
+    # One layer, so the data stays inline with its name, like the other charts' (Streamlit moves top-level data).
+    return {"title": "Why the scores moved: each driver's share of the change", "width": 700, "height": 140,
+            "layer": [bars]}
 
 
 def dataset(spec: dict, name: str) -> list[dict]:

@@ -1,0 +1,174 @@
+"""The classroom app through Streamlit's AppTest: every control and tab, asserting on the data shown."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from sim import charts, whatif
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+PAK_RUS = "Pakistan - Russia"
+
+
+def start(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def spec(at: AppTest, title: str = "Alignment of each pair") -> dict:
+    """The chart whose title (or first panel's title) starts with ``title``."""
+    for chart in at.get("vega_lite_chart"):
+        found = json.loads(chart.proto.spec)
+        heading = found.get("title") or found.get("vconcat", [{}])[0].get("title", "")
+        if heading.startswith(title):
+            return found
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def series(at: AppTest, pair: str, run: str) -> dict[str, float]:
+    return {row["quarter"]: row["score"] for row in charts.dataset(spec(at), "series")
+            if row["pair"] == pair and row["run"] == run}
+
+
+def gen(at: AppTest) -> int:
+    return at.session_state["gen"]
+
+
+@pytest.fixture
+def app() -> AppTest:
+    return start()
+
+
+def test_opens_on_the_baseline_with_nothing_changed(app):
+    rows = charts.dataset(spec(app), "series")
+    assert {r["pair"] for r in rows} == {PAK_RUS, "Pakistan - United States", "Russia - India", "United States - India"}
+    assert series(app, PAK_RUS, "what-if") == series(app, PAK_RUS, "baseline")
+    assert all(r["difference"] == 0 for r in charts.dataset(spec(app), "gaps"))
+    assert [t.label for t in app.tabs] == ["Alignments", "Network", "Why", "Evidence", "Scenario YAML", "Share and export"]
+
+
+def test_moving_the_hedging_assumption_moves_pak_rus_and_not_the_baseline(app):
+    before = series(app, PAK_RUS, "baseline")
+    app.slider(key=f"hedging_gain@{gen(app)}").set_value(1.0).run()
+    after = series(app, PAK_RUS, "what-if")
+    assert series(app, PAK_RUS, "baseline") == before
+    assert after["2030Q4"] > before["2030Q4"] + 0.02
+    assert whatif.from_token(app.query_params["w"][0] if isinstance(app.query_params["w"], list)
+                             else app.query_params["w"]).assumptions == {"hedging_gain": 1.0}
+
+
+def test_switching_off_the_2014_embargo_lift_lowers_pak_rus_in_2016(app):
+    app.toggle(key=f"embargo-lifted@{gen(app)}").set_value(False).run()
+    base, what = series(app, PAK_RUS, "baseline"), series(app, PAK_RUS, "what-if")
+    assert what["2016Q3"] < base["2016Q3"]
+    events = charts.dataset(spec(app), "events")
+    assert {e["status"] for e in events if e["id"] == "embargo-lifted"} == {"dropped"}
+
+
+def test_adding_an_event_and_refusing_a_bad_one(app):
+    app.selectbox(key="new_type").set_value("aid_restored")
+    app.selectbox(key="new_from").set_value("USA")
+    app.selectbox(key="new_to").set_value("PAK")
+    app.text_input(key="new_date").set_value("2020Q1")
+    app.number_input(key="new_size").set_value(1.3)
+    app.button[[b.label for b in app.button].index("Add event")].click().run()
+    assert not app.error
+    pak_usa_base, pak_usa = series(app, "Pakistan - United States", "baseline"), series(app, "Pakistan - United States", "what-if")
+    assert pak_usa["2022Q1"] > pak_usa_base["2022Q1"]
+    assert any(e["status"] == "added" for e in charts.dataset(spec(app), "events"))
+    app.text_input(key="new_date").set_value("2045Q1")
+    app.button[[b.label for b in app.button].index("Add event")].click().run()
+    assert any("outside the horizon" in e.value for e in app.error)
+
+
+def test_replications_draw_bands_around_the_median(app):
+    app.number_input(key="reps").set_value(30).run()
+    rows = [r for r in charts.dataset(spec(app), "series") if r["run"] == "what-if"]
+    assert all(r["low"] <= r["score"] <= r["high"] for r in rows)
+    assert max(r["high"] - r["low"] for r in rows) > 0.01
+    assert any(layer.get("mark", {}).get("type") == "area" for layer in spec(app)["vconcat"][0]["layer"])
+
+
+def test_network_tab_shows_the_chosen_quarter_and_counts_triads(app):
+    app.select_slider(key="net_step").set_value(0).run()
+    network = spec(app, "Who regards whom")
+    assert "2010Q1" in network["title"]
+    scores = {e["pair"]: e["score"] for e in charts.dataset(network, "edges")}
+    assert scores["PAK-RUS"] < 0 and scores["PAK-CHN"] > 0.4
+    balanced, unbalanced = (int(m.value) for m in app.metric)
+    assert balanced + unbalanced <= 20
+
+
+def test_why_tab_adds_up_and_names_its_events(app):
+    app.selectbox(key="why_a").set_value("PAK").run()
+    app.selectbox(key="why_b").set_value("RUS").run()
+    rows = charts.dataset(spec(app, "Why the scores moved"), "drivers")
+    assert {r["direction"] for r in rows} == {"PAK->RUS", "RUS->PAK"}
+    log = app.dataframe[0].value
+    lifted = log[(log["event"] == "embargo lifted") & (log["from"] == "RUS")]
+    assert len(lifted) == 1 and lifted["claims"].iloc[0]
+
+
+def test_evidence_search_filters_the_claims(app):
+    everything = len(app.dataframe[1].value)
+    app.text_input(key="claim_search").set_value("embargo").run()
+    found = app.dataframe[1].value
+    assert 0 < len(found) < everything
+    assert all("embargo" in " ".join(map(str, row)).lower() for row in found.itertuples())
+
+
+def test_invalid_yaml_shows_its_line_and_keeps_the_text(app):
+    text = "extends: baseline.yaml\nname: Broken\nassumptions: {hedgin_gain: 0.9}\n"
+    app.text_area(key="yaml_text").set_value(text)
+    app.button[[b.label for b in app.button].index("Apply the YAML")].click().run()
+    assert any(e.value.startswith("what-if.yaml:3:15:") and "hedging_gain" in e.value for e in app.error)
+    assert app.text_area(key="yaml_text").value == text
+
+
+def test_valid_yaml_sets_the_widgets(app):
+    text = "extends: baseline.yaml\nname: Hedge hard\nassumptions: {hedging_gain: 0.9}\ndrop_events: [fatf-russia]\n"
+    app.text_area(key="yaml_text").set_value(text)
+    app.button[[b.label for b in app.button].index("Apply the YAML")].click().run()
+    assert not app.error
+    g = gen(app)
+    assert app.slider(key=f"hedging_gain@{g}").value == 0.9
+    assert app.toggle(key=f"fatf-russia@{g}").value is False
+    assert "hedging_gain: 0.9" in app.text_area(key="yaml_text").value
+
+
+def test_an_upload_over_one_megabyte_is_refused(app):
+    big = b"# padding\n" * 110_000
+    app.get("file_uploader")[0].set_value(("big.yaml", big, "text/yaml")).run()
+    assert any("big.yaml:1:1:" in e.value and "expected at most 1,000,000" in e.value for e in app.error)
+    assert series(app, PAK_RUS, "what-if") == series(app, PAK_RUS, "baseline")
+
+
+def test_a_share_link_reopens_the_same_what_if(app):
+    app.slider(key=f"hedging_gain@{gen(app)}").set_value(0.8).run()
+    app.toggle(key=f"embargo-lifted@{gen(app)}").set_value(False).run()
+    token = app.query_params["w"]
+    token = token[0] if isinstance(token, list) else token
+    again = start(w=token, reps="1")
+    assert series(again, PAK_RUS, "what-if") == series(app, PAK_RUS, "what-if")
+    assert again.slider(key=f"hedging_gain@{gen(again)}").value == 0.8
+
+
+def test_a_broken_link_warns_and_opens_the_baseline():
+    at = start(w="not-a-what-if")
+    assert any("could not be opened" in w.value for w in at.warning)
+    assert series(at, PAK_RUS, "what-if") == series(at, PAK_RUS, "baseline")
+
+
+def test_reset_and_the_scenario_picker(app):
+    app.slider(key=f"hedging_gain@{gen(app)}").set_value(0.9).run()
+    app.button[[b.label for b in app.button].index("Reset to the scenario")].click().run()
+    assert series(app, PAK_RUS, "what-if") == series(app, PAK_RUS, "baseline")
+    app.selectbox(key=f"base@{gen(app)}").set_value("us_ties_mended.yaml").run()
+    assert any("US restores" in c.value or "ties mend" in c.value for c in app.caption)
+    events = charts.dataset(spec(app), "events")
+    assert any("restores" in e["label"] for e in events)

@@ -1,0 +1,89 @@
+"""What-ifs as the app edits them: the same scenario however they travel (widgets, YAML, link)."""
+
+import numpy as np
+import pytest
+
+from sim import classroom, ensemble, measures, whatif
+from sim.loader import load_text
+from sim.schema import Event
+from sim.whatif import WhatIf
+from sim.yamlread import InputError
+from tests.conftest import SCENARIOS
+
+RESTORED = Event.model_validate({"type": "aid_restored", "from": "USA", "to": "PAK", "date": "2020Q1",
+                                 "magnitude": 1.3, "label": "US aid back"})
+CHANGED = WhatIf(name="Test", seed=5, assumptions={"hedging_gain": 0.7}, drop_events=("embargo-lifted",),
+                 events=(RESTORED,))
+
+
+def test_yaml_round_trip_and_same_scenario_as_the_loader(baseline):
+    text = whatif.to_yaml(CHANGED)
+    assert text.startswith(whatif.SCHEMA_COMMENT) and "extends: baseline.yaml" in text
+    assert whatif.from_yaml(text, SCENARIOS) == CHANGED
+    assert whatif.apply(baseline, CHANGED) == load_text(text, "w.yaml", SCENARIOS).scenario
+
+
+def test_token_round_trip_and_refusals():
+    assert whatif.from_token(whatif.to_token(CHANGED)) == CHANGED
+    assert whatif.from_token(whatif.to_token(WhatIf())) == WhatIf()
+    for bad in ("%%%", whatif.to_token(CHANGED)[:-7], "eyJiYXNlIjoiLi4vLi4vZXRjIn0", "A" * 100_001):
+        with pytest.raises(ValueError):
+            whatif.from_token(bad)
+
+
+@pytest.mark.parametrize("text, where, words", [
+    ("extends: baseline.yaml\nname: x\nactors: {}\n", "w.yaml:3:1:", "the app edits only"),
+    ("extends: baseline.yaml\nassumptions: {hedgin_gain: 0.3}\n", "w.yaml:2:15:", "did you mean 'hedging_gain'"),
+    ("extends: baseline.yaml\nevents:\n  - {type: visit, from: USA, to: PAK, date: 2040Q1}\n", "w.yaml:3:", "outside the horizon"),
+    ("name: x\ndescription: y\nactors: {PAK: {name: P}, RUS: {name: R}}\n", "w.yaml:1:1:", "starts from a scenario"),
+    ("extends: baseline.yaml\nname: [\n", "w.yaml:", "malformed YAML"),
+])
+def test_bad_yaml_names_its_line(text, where, words):
+    with pytest.raises(InputError) as err:
+        whatif.from_yaml(text, SCENARIOS, "w.yaml")
+    first = str(err.value.problems[0])
+    assert first.startswith(where) and words in first, first
+
+
+def test_apply_refuses_what_the_checks_refuse(baseline):
+    with pytest.raises(ValueError, match="no event with id"):
+        whatif.apply(baseline, WhatIf(drop_events=("no-such-event",)))
+    with pytest.raises(ValueError, match="out of range"):
+        whatif.apply(baseline, WhatIf(assumptions={"hedging_gain": 99.0}))
+
+
+def test_dropping_the_2014_embargo_lift_lowers_pak_rus_in_2016_on_every_seed(baseline):
+    seeds = range(60)
+    before = ensemble.run(baseline, seeds)
+    after = ensemble.run(whatif.apply(baseline, WhatIf(drop_events=("embargo-lifted",))), seeds)
+    t = (2016 - 2010) * 4 + 2
+    gap = after.pair(0, 1)[:, t] - before.pair(0, 1)[:, t]
+    assert np.all(gap < 0), gap.max()
+
+
+def test_triads_follow_heiders_rule():
+    friends = np.array([[0, 1, 1], [1, 0, 1], [1, 1, 0.0]])
+    assert measures.triads(friends) == (1, 0)
+    two_against_one = np.array([[0, 1, -1], [1, 0, -1], [-1, -1, 0.0]])
+    assert measures.triads(two_against_one) == (1, 0)
+    a_friend_of_enemies = np.array([[0, 1, 1], [1, 0, -1], [1, -1, 0.0]])
+    assert measures.triads(a_friend_of_enemies) == (0, 1)
+    stack = np.stack([friends, a_friend_of_enemies])
+    assert [list(x) for x in measures.triads(stack)] == [[1, 0], [0, 1]]
+
+
+def test_series_bands_hold_the_median(baseline):
+    side = classroom.run_side(baseline, replications=25)
+    table = classroom.series(side, side, [("PAK", "RUS")])
+    assert len(table) == 2 * side.model.n_steps
+    assert (table.low <= table.score + 1e-12).all() and (table.score <= table.high + 1e-12).all()
+    assert (table.high - table.low).iloc[-1] > 0
+    assert (classroom.differences(table).difference == 0).all()
+
+
+def test_replication_seeds_are_runs_you_can_repeat(baseline):
+    side = classroom.run_side(baseline, replications=4)
+    seeds = classroom.replication_seeds(baseline.seed, 4)
+    assert len(set(seeds.tolist())) == 4
+    again = ensemble.run(baseline, seeds[2:3])
+    assert np.array_equal(again.alignment[0], side.replicas.alignment[2])
