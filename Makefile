@@ -1,9 +1,11 @@
 # Two commands do everything from a fresh clone: `make run` and `make test`.
-PYTHON ?= $(shell command -v python3.12 2>/dev/null || echo python3)
-VENV   := .venv
-BIN    := $(VENV)/bin
+PYTHON   ?= $(shell command -v python3.12 2>/dev/null || echo python3)
+VENV     := .venv
+BIN      := $(VENV)/bin
+CHROMIUM := /usr/lib/chromium/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench clean
+.PHONY: run test table bench screenshot chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,14 +19,25 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
-	$(BIN)/tightrope run scenarios/baseline.yaml
+# The browser tests drive Debian's Chromium (Playwright's own download is not used).
+chromium:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
-test: $(VENV)/.test-installed
+run: $(VENV)/.installed
+	$(BIN)/streamlit run app.py
+
+test: $(VENV)/.test-installed chromium
 	$(BIN)/python -m pytest -q
 
-bench: $(VENV)/.installed
+table: $(VENV)/.installed
+	$(BIN)/tightrope run scenarios/baseline.yaml
+
+bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/bench_run.py
+	$(BIN)/python benchmarks/app_rerun.py
+
+screenshot: $(VENV)/.test-installed chromium
+	TIGHTROPE_SCREENSHOT=docs/app.png $(BIN)/python -m pytest -q tests/test_browser.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

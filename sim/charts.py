@@ -32,7 +32,7 @@ def _colour(field: str, title: str) -> dict:
     return {"field": field, "type": "nominal", "title": title, "scale": {"range": OKABE_ITO}}
 
 
-def alignments(table: pd.DataFrame, gaps: pd.DataFrame, marks: pd.DataFrame, width: int = 700) -> dict:
+def alignments(table: pd.DataFrame, gaps: pd.DataFrame, marks: pd.DataFrame, width: int = 600) -> dict:
     """Pair scores over time (baseline dashed, what-if solid, bands if any), the gap, and the events."""
     score = {"field": "score", "type": "quantitative", "title": "Alignment score (-1 hostile, +1 allied)",
              "scale": {"domain": [-1, 1]}}

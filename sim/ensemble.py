@@ -33,6 +33,14 @@ class Ensemble:
         return (self.alignment[:, :, i, j] + self.alignment[:, :, j, i]) / 2.0
 
 
+def concat(parts: list[Ensemble]) -> Ensemble:
+    """Ensembles of the same scenario, one after another, as one."""
+    keep = all(p.contributions is not None for p in parts)
+    return Ensemble(np.concatenate([p.seeds for p in parts]), np.concatenate([p.alignment for p in parts]),
+                    {rule: np.concatenate([p.decisions[rule] for p in parts]) for rule in parts[0].decisions},
+                    np.concatenate([p.contributions for p in parts]) if keep else None)
+
+
 def draws(template: AlignmentModel, seeds) -> tuple[np.ndarray, np.ndarray]:
     """Each seed's up-front draws, exactly as a model with that seed makes them."""
     steps, n = template.n_steps - 1, len(template.codes)

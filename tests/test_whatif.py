@@ -87,3 +87,10 @@ def test_replication_seeds_are_runs_you_can_repeat(baseline):
     assert len(set(seeds.tolist())) == 4
     again = ensemble.run(baseline, seeds[2:3])
     assert np.array_equal(again.alignment[0], side.replicas.alignment[2])
+
+
+def test_splitting_the_replications_over_threads_changes_nothing(baseline):
+    one = classroom.run_side(baseline, replications=9, threads=1)
+    three = classroom.run_side(baseline, replications=9, threads=3)
+    assert np.array_equal(one.replicas.alignment, three.replicas.alignment)
+    assert np.array_equal(one.model.alignment, three.model.alignment)

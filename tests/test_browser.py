@@ -1,0 +1,109 @@
+"""The classroom app in a real browser: Debian's Chromium driven by Playwright against `streamlit run`.
+
+Waits only on the page's own states (connection, script run, skeletons), never on
+sleeps. Fails if any request leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import ROOT
+
+CHROMIUM = Path("/usr/lib/chromium/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+READY = "[data-testid=stApp][data-test-connection-state=CONNECTED][data-test-script-state=notRunning]"
+SNAPSHOT = """() => {
+  const chart = document.querySelector('[data-testid=stVegaLiteChart]');
+  if (!chart) return '';
+  const canvas = chart.querySelector('canvas');
+  return canvas ? canvas.toDataURL() : chart.innerHTML;
+}"""
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    return {"executable_path": str(CHROMIUM), "args": FLAGS}
+
+
+@pytest.fixture(scope="session")
+def server() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
+    proc = subprocess.Popen([streamlit, "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
+                             "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:  # the server's own health endpoint says when it is up
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"streamlit did not start: {proc.stdout.read().decode(errors='replace')[-2000:]}")
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def wait_until_idle(page: Page) -> None:
+    page.wait_for_selector(READY, timeout=60_000)
+    expect(page.locator("[data-testid=stSkeleton]")).to_have_count(0, timeout=60_000)
+
+
+def screenshot_path(tmp_path: Path) -> Path:
+    """The test's own tmp dir; `make screenshot` also asks for a copy for the README."""
+    return tmp_path / "app.png"
+
+
+def test_a_slider_moves_the_chart_and_nothing_leaves_localhost(page: Page, server: str, tmp_path: Path):
+    hosts: list[str] = []
+    page.on("request", lambda request: hosts.append(request.url))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(server)
+    wait_until_idle(page)
+    chart = page.locator("[data-testid=stVegaLiteChart]").first
+    expect(chart).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Tightrope: the Pakistan-Russia thaw, what if?")).to_be_visible()
+    before = page.evaluate(SNAPSHOT)
+    assert before
+
+    slider = page.locator("[data-testid=stSlider]").filter(has_text="hedging_gain").locator("input[type=range]")
+    slider.focus()
+    slider.press("End")
+    expect(slider).to_have_value(slider.get_attribute("max"), timeout=10_000)
+    page.wait_for_function(f"(before) => ({SNAPSHOT})() !== before", arg=before, timeout=60_000)
+    wait_until_idle(page)
+    assert "hedging_gain" in page.url or "w=" in page.url  # the share link follows the change
+
+    shot = screenshot_path(tmp_path)
+    page.screenshot(path=str(shot), full_page=False)
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("TIGHTROPE_SCREENSHOT"):
+        shutil.copyfile(shot, os.environ["TIGHTROPE_SCREENSHOT"])
+
+    outside = [u for u in hosts if urlparse(u).scheme in ("http", "https", "ws", "wss")
+               and urlparse(u).hostname != "127.0.0.1"]
+    assert not outside, outside
+    assert any(urlparse(u).hostname == "127.0.0.1" for u in hosts)
