@@ -216,6 +216,8 @@ with tabs[2]:
     b = c2.selectbox("and", [c for c in codes if c != a], key="why_b")
     start, end = c3.select_slider("Period", options=labels, value=DEFAULT_PERIOD, key="why_period")
     contributions, log = classroom.drivers(what_side, a, b, labels.index(start), labels.index(end))
+    for line in classroom.summary(what_side, a, b, labels.index(start), labels.index(end)):
+        st.markdown(f"- {line}")
     st.vega_lite_chart(spec=charts.drivers(contributions))
     st.dataframe(log, hide_index=True, width="stretch")
 

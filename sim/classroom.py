@@ -154,6 +154,19 @@ def drivers(side: Side, a: str, b: str, start: int, end: int) -> tuple[pd.DataFr
     return pd.DataFrame(rows), pd.DataFrame(log).sort_values("quarter", kind="stable") if log else pd.DataFrame(log)
 
 
+def summary(side: Side, a: str, b: str, start: int, end: int) -> list[str]:
+    """One sentence per direction: where the score went and the driver that pushed it most, with its claims."""
+    why = results.explain(side.model, a, b, start, end)
+    lines = []
+    for direction, part in why["directions"].items():
+        driver, push = max(part["drivers"].items(), key=lambda item: abs(item[1]))
+        claims = sorted({c for name in DRIVER_ASSUMPTIONS[driver] for c in ledger.assumptions()[name].claims})
+        lines.append(f"{direction}: {part['from']:+.2f} to {part['to']:+.2f} from {side.model.date_label(start)} "
+                     f"to {side.model.date_label(end)}; the biggest push was {driver} ({push:+.3f}), "
+                     f"which rests on {', '.join(DRIVER_ASSUMPTIONS[driver])} (claims: {', '.join(claims)}).")
+    return lines
+
+
 def claims_table() -> pd.DataFrame:
     sources = ledger.sources()
     return pd.DataFrame([{"id": c.id, "source": sources[c.source].title, "kind": c.kind,

@@ -109,6 +109,10 @@ def test_why_tab_adds_up_and_names_its_events(app):
     app.selectbox(key="why_b").set_value("RUS").run()
     rows = charts.dataset(spec(app, "Why the scores moved"), "drivers")
     assert {r["direction"] for r in rows} == {"PAK->RUS", "RUS->PAK"}
+    said = " ".join(m.value for m in app.markdown if m.value.startswith("- PAK->RUS"))
+    pak_rus = [r for r in rows if r["direction"] == "PAK->RUS"]
+    biggest = max(pak_rus, key=lambda r: abs(r["contribution"]))["driver"]
+    assert f"the biggest push was {biggest}" in said and "claims:" in said
     log = app.dataframe[0].value
     lifted = log[(log["event"] == "embargo lifted") & (log["from"] == "RUS")]
     assert len(lifted) == 1 and lifted["claims"].iloc[0]
