@@ -29,6 +29,11 @@ def scenarios():
     return classroom.scenario_files(SCENARIOS)
 
 
+@st.cache_resource
+def claims():
+    return classroom.claims_table()
+
+
 @st.cache_resource(max_entries=64)
 def side(whatif_key: str, replications: int) -> classroom.Side:
     w = WhatIf.model_validate_json(whatif_key)
@@ -167,7 +172,8 @@ with st.sidebar:
 w = current()
 plain = WhatIf(base=w.base, name=scenarios()[w.base].name, seed=w.seed)
 base_side, what_side = side(plain.key(), state.reps), side(w.key(), state.reps)
-st.query_params.from_dict({"w": whatif.to_token(w), "reps": str(state.reps)})
+token = whatif.to_token(w)
+st.query_params.from_dict({"w": token, "reps": str(state.reps)})
 
 st.title("Tightrope: the Pakistan-Russia thaw, what if?")
 st.caption("A teaching model, not a forecast: each assumption rests on quotes from five articles "
@@ -215,18 +221,18 @@ with tabs[2]:
     a = c1.selectbox("How", codes, index=codes.index("PAK") if "PAK" in codes else 0, key="why_a")
     b = c2.selectbox("and", [c for c in codes if c != a], key="why_b")
     start, end = c3.select_slider("Period", options=labels, value=DEFAULT_PERIOD, key="why_period")
-    contributions, log = classroom.drivers(what_side, a, b, labels.index(start), labels.index(end))
-    for line in classroom.summary(what_side, a, b, labels.index(start), labels.index(end)):
+    contributions, log, lines = classroom.why(what_side, a, b, labels.index(start), labels.index(end))
+    for line in lines:
         st.markdown(f"- {line}")
     st.vega_lite_chart(spec=charts.drivers(contributions))
     st.dataframe(log, hide_index=True, width="stretch")
 
 with tabs[3]:
     query = st.text_input("Search the claims", key="claim_search")
-    claims = classroom.claims_table()
-    if query:
-        claims = claims[claims.apply(lambda row: query.lower() in " ".join(map(str, row)).lower(), axis=1)]
-    st.dataframe(claims, hide_index=True, width="stretch")
+    found = claims()
+    if query:  # filtering makes a new frame; the cached one is never changed
+        found = found[found.apply(lambda row: query.lower() in " ".join(map(str, row)).lower(), axis=1)]
+    st.dataframe(found, hide_index=True, width="stretch")
     name = st.selectbox("What rests on which quote", list(ledger.assumptions()), key="evidence_for")
     st.markdown(f"**{name}**: {ledger.assumptions()[name].meaning}")
     for cid, quote, title in classroom.assumption_evidence(name):
@@ -248,6 +254,6 @@ with tabs[4]:
 with tabs[5]:
     st.markdown("This page's address carries the scenario and every change: copy it from the address bar "
                 "and a colleague opens the same what-if.")
-    st.code(f"?w={whatif.to_token(w)}&reps={state.reps}", language=None)
+    st.code(f"?w={token}&reps={state.reps}", language=None)
     st.download_button("Download the what-if run as CSV", lambda: classroom.tidy_download(what_side),
                        file_name="what-if.csv", mime="text/csv")

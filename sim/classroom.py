@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim import dynamics as dyn, ensemble, ledger, measures, quarters, results
+from sim import ensemble, ledger, measures, quarters, results
 from sim.ensemble import Ensemble
 from sim.loader import load
 from sim.model import DRIVER_ASSUMPTIONS, AlignmentModel
@@ -141,30 +141,27 @@ def network(side: Side, step: int) -> tuple[pd.DataFrame, pd.DataFrame, tuple[in
     return nodes, pd.DataFrame(edges), (int(balanced), int(unbalanced))
 
 
-def drivers(side: Side, a: str, b: str, start: int, end: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each driver's share of the change in a->b and b->a over the steps, and the events behind it."""
-    why = results.explain(side.model, a, b, start, end)
+def why(side: Side, a: str, b: str, start: int, end: int) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Why a->b and b->a moved over the steps: each driver's share, the events behind it, and
+    one sentence per direction naming the driver that pushed most and the claims it rests on."""
+    explained = results.explain(side.model, a, b, start, end)
     rows = [{"direction": direction, "driver": driver, "contribution": value,
              "assumptions": ", ".join(DRIVER_ASSUMPTIONS[driver])}
-            for direction, part in why["directions"].items() for driver, value in part["drivers"].items()]
+            for direction, part in explained["directions"].items() for driver, value in part["drivers"].items()]
     log = [{"quarter": e.date, "event": e.type.replace("_", " "), "from": e.source, "to": e.target,
             "size": e.magnitude, "decided by": "scenario" if e.origin == "scenario" else e.origin,
-            "reason": e.reason, "claims": ", ".join(e.claims), "between the two": e in why["events"]}
-           for e in (*why["events"], *why["related_events"])]
-    return pd.DataFrame(rows), pd.DataFrame(log).sort_values("quarter", kind="stable") if log else pd.DataFrame(log)
-
-
-def summary(side: Side, a: str, b: str, start: int, end: int) -> list[str]:
-    """One sentence per direction: where the score went and the driver that pushed it most, with its claims."""
-    why = results.explain(side.model, a, b, start, end)
+            "reason": e.reason, "claims": ", ".join(e.claims), "between the two": e in explained["events"]}
+           for e in (*explained["events"], *explained["related_events"])]
     lines = []
-    for direction, part in why["directions"].items():
+    for direction, part in explained["directions"].items():
         driver, push = max(part["drivers"].items(), key=lambda item: abs(item[1]))
-        claims = sorted({c for name in DRIVER_ASSUMPTIONS[driver] for c in ledger.assumptions()[name].claims})
+        basis = explained["basis"][driver]
+        claims = sorted({c for ids in basis.values() for c in ids})
         lines.append(f"{direction}: {part['from']:+.2f} to {part['to']:+.2f} from {side.model.date_label(start)} "
                      f"to {side.model.date_label(end)}; the biggest push was {driver} ({push:+.3f}), "
-                     f"which rests on {', '.join(DRIVER_ASSUMPTIONS[driver])} (claims: {', '.join(claims)}).")
-    return lines
+                     f"which rests on {', '.join(basis)} (claims: {', '.join(claims)}).")
+    log_table = pd.DataFrame(log).sort_values("quarter", kind="stable") if log else pd.DataFrame(log)
+    return pd.DataFrame(rows), log_table, lines
 
 
 def claims_table() -> pd.DataFrame:
@@ -189,7 +186,3 @@ def tooltip(name: str) -> str:
 
 def tidy_download(side: Side) -> bytes:
     return results.tidy(side.model).to_csv(index=False).encode("utf-8")
-
-
-def driver_names() -> tuple[str, ...]:
-    return dyn.DRIVERS

@@ -37,9 +37,6 @@ class WhatIf(Strict):
     drop_events: tuple[str, ...] = ()
     events: tuple[Event, ...] = ()
 
-    def is_empty(self) -> bool:
-        return not (self.assumptions or self.drop_events or self.events or self.seed is not None)
-
     def key(self) -> str:
         """A stable text key, for caches."""
         return self.model_dump_json(by_alias=True)
