@@ -9,6 +9,7 @@ authored event.
 from __future__ import annotations
 
 import mesa
+import numpy as np
 
 from sim.schema import Doctrine
 
@@ -30,7 +31,7 @@ class StateAgent(mesa.Agent):
 
     def offer_arms(self) -> None:
         p, u = self._chances("arms_offer")
-        for j in (j for j in range(len(p)) if u[j] < p[j]):
+        for j in np.flatnonzero(u < p).tolist():
             buyer = self.model.codes[j]
             self.model.emit(
                 "arms_sale", self.code, buyer, self.model.value("arms_offer_size"),
@@ -43,7 +44,7 @@ class StateAgent(mesa.Agent):
         m = self.model
         for rule, kind in (("aid_cut", "aid_cut"), ("aid_restore", "aid_restored")):
             p, u = self._chances(rule)
-            for j in (j for j in range(len(p)) if u[j] < p[j]):
+            for j in np.flatnonzero(u < p).tolist():
                 level, normal = m.aid_level(self.index, j)
                 size = level * m.value("aid_cut_share") if kind == "aid_cut" else normal - level
                 why = ("its regard has fallen well below its 2010 level" if kind == "aid_cut"
@@ -54,7 +55,7 @@ class StateAgent(mesa.Agent):
 
     def reach_out(self) -> None:
         p, u = self._chances("outreach")
-        for j in (j for j in range(len(p)) if u[j] < p[j]):
+        for j in np.flatnonzero(u < p).tolist():
             rival = self.model.codes[j]
             self.model.emit(
                 "visit", self.code, rival, self.model.value("outreach_size"),

@@ -100,11 +100,10 @@ def series(base: Side, whatif: Side, pairs) -> pd.DataFrame:
 
 def differences(table: pd.DataFrame) -> pd.DataFrame:
     """What-if minus baseline, per pair and quarter."""
-    base = table[table.run == "baseline"].reset_index(drop=True)
-    what = table[table.run == "what-if"].reset_index(drop=True)
-    out = base[["year", "quarter", "pair"]].copy()
-    out["difference"] = what["score"].to_numpy() - base["score"].to_numpy()
-    return out
+    run, score = table["run"].to_numpy(), table["score"].to_numpy()
+    base, what = run == "baseline", run == "what-if"  # series() writes them in the same order
+    return pd.DataFrame({"year": table["year"].to_numpy()[base], "quarter": table["quarter"].to_numpy()[base],
+                         "pair": table["pair"].to_numpy()[base], "difference": score[what] - score[base]})
 
 
 def event_marks(base: Scenario, whatif: Scenario) -> pd.DataFrame:
@@ -127,16 +126,16 @@ def network(side: Side, step: int) -> tuple[pd.DataFrame, pd.DataFrame, tuple[in
     codes = side.model.codes
     A = side.alignment_at(step)
     angle = np.pi / 2 - 2 * np.pi * np.arange(len(codes)) / len(codes)
-    nodes = pd.DataFrame({"code": codes, "name": [side.model.names[c] for c in codes],
-                          "x": np.cos(angle), "y": np.sin(angle)})
+    x, y = np.cos(angle), np.sin(angle)
+    nodes = pd.DataFrame({"code": codes, "name": [side.model.names[c] for c in codes], "x": x, "y": y})
     P = measures.symmetric(A)
     edges = []
     for i in range(len(codes)):
         for j in range(i + 1, len(codes)):
             pair = f"{codes[i]}-{codes[j]}"
             for end in (i, j):
-                edges.append({"pair": pair, "score": P[i, j], "strength": abs(P[i, j]),
-                              "x": nodes.x[end], "y": nodes.y[end]})
+                edges.append({"pair": pair, "score": float(P[i, j]), "strength": abs(float(P[i, j])),
+                              "x": float(x[end]), "y": float(y[end])})
     balanced, unbalanced = measures.triads(A)
     return nodes, pd.DataFrame(edges), (int(balanced), int(unbalanced))
 

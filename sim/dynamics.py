@@ -158,7 +158,10 @@ def drives(A: np.ndarray, S: np.ndarray, anchor: Anchor, c: Coefficients, z: np.
         * hedging_signal(A, anchor.alignment),
         "noise": _b(c.noise_sd) * z,
     }
-    shape = np.broadcast_shapes(*(t.shape for t in terms.values()))
+    shape = A.shape
+    for term in terms.values():
+        if term.shape != shape:  # coefficients batched where the scores are not
+            shape = np.broadcast_shapes(shape, term.shape)
     out = np.empty(shape[:-2] + (len(DRIVERS),) + shape[-2:])
     for k, name in enumerate(DRIVERS):
         out[..., k, :, :] = terms[name]
