@@ -1,4 +1,5 @@
-"""The ``tightrope`` command: run, compare, explain, validate, schema, claims.
+"""The ``tightrope`` command: run, compare, explain, validate, schema, claims (and, from
+:mod:`sim.cli_batch`, batch, sensitivity and plot).
 
 Bad input (a scenario file, a ``--set``, a date) prints one line per problem,
 ``FILE:LINE:COL: what is wrong (what was expected)``, on stderr and exits 2.
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim import dynamics as dyn, ledger, quarters, results
+from sim import cli_batch, dynamics as dyn, ledger, quarters, results
 from sim.checks import did_you_mean
 from sim.loader import load
 from sim.model import AlignmentModel
@@ -168,7 +169,11 @@ def cmd_validate(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    sys.stdout.write(json_schema())
+    if args.sweep:
+        from sim.sweep import json_schema as sweep_schema
+        sys.stdout.write(sweep_schema())
+    else:
+        sys.stdout.write(json_schema())
     return 0
 
 
@@ -229,13 +234,15 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("files", nargs="+")
     v.set_defaults(func=cmd_validate)
 
-    s = sub.add_parser("schema", help="print the scenario JSON Schema")
+    s = sub.add_parser("schema", help="print the scenario JSON Schema (or, with --sweep, the sweep file's)")
+    s.add_argument("--sweep", action="store_true", help="the schema of sweep files instead")
     s.set_defaults(func=cmd_schema)
 
     k = sub.add_parser("claims", help="list the claim ledger, or the claims behind an assumption")
     k.add_argument("--assumption", metavar="NAME")
     k.add_argument("--assumptions", action="store_true", help="list every assumption with its default and range")
     k.set_defaults(func=cmd_claims)
+    cli_batch.add_parsers(sub)
     return p
 
 
@@ -246,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as err:
         print(err, file=sys.stderr)
         return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
     except BrokenPipeError:  # the reader (e.g. `| head`) has had enough
         sys.stderr.close()
         return 0

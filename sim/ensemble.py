@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import decisions, dynamics as dyn
-from sim.model import RULES, AlignmentModel, land
+from sim.model import RULES, AlignmentModel, coefficients, land
 from sim.schema import Scenario
 
 
@@ -53,37 +53,57 @@ def draws(template: AlignmentModel, seeds) -> tuple[np.ndarray, np.ndarray]:
     return template._canonical(uniforms), template._canonical(normals)
 
 
-def _decide(m: AlignmentModel, A, S, L, u) -> tuple[np.ndarray, ...]:
+@dataclass(frozen=True)
+class _Setting:
+    """What the replications run under: assumption values (numbers or one per replication), and
+    the coefficients and anchor made from them."""
+
+    values: dict
+    coef: dyn.Coefficients
+    anchor: dyn.Anchor
+
+
+def _lift(x) -> np.ndarray:
+    """A number, or one per replication, lifted to broadcast over (R, n, n)."""
+    return np.asarray(x, dtype=float)[..., None, None]
+
+
+def _decide(m: AlignmentModel, s: _Setting, A, S, L, u) -> tuple[np.ndarray, ...]:
     """Which (replication, state, other state) take each rule this quarter; same rules as the agents."""
-    v, arms, aid = m.values, dyn.CHANNELS.index("arms"), dyn.CHANNELS.index("aid")
+    v, arms, aid = s.values, dyn.CHANNELS.index("arms"), dyn.CHANNELS.index("aid")
     p = {
-        "arms_offer": decisions.arms_offer(A, S, L[:, arms], m.coef, m.export, v["arms_offer_rate"]),
-        "aid_cut": decisions.aid_cut(A, m.anchor.alignment, L[:, aid], m.conditionality,
+        "arms_offer": decisions.arms_offer(A, S, L[:, arms], s.coef, m.export, v["arms_offer_rate"]),
+        "aid_cut": decisions.aid_cut(A, s.anchor.alignment, L[:, aid], m.conditionality,
                                      v["aid_review_rate"], v["aid_cut_gap"]),
-        "aid_restore": decisions.aid_restore(A, m.anchor.alignment, L[:, aid], m.L0[aid], m.conditionality,
+        "aid_restore": decisions.aid_restore(A, s.anchor.alignment, L[:, aid], m.L0[aid], m.conditionality,
                                              v["aid_review_rate"], v["aid_cut_gap"]),
-        "outreach": decisions.outreach(A, m.anchor.alignment, m.coef.hedging, v["outreach_rate"]),
+        "outreach": decisions.outreach(A, s.anchor.alignment, s.coef.hedging, v["outreach_rate"]),
     }
     return tuple(u[:, k] < p[rule] for k, rule in enumerate(RULES))
 
 
-def _act(m: AlignmentModel, S, L, taken) -> None:
+def _act(m: AlignmentModel, s: _Setting, S, L, taken) -> None:
     """Land this quarter's decisions, in place; cells nobody acted on are left bitwise alone."""
     offer, cut, restore, reach = taken
-    v, arms, aid, dip = m.values, *(dyn.CHANNELS.index(c) for c in ("arms", "aid", "diplomacy"))
-    S[:, arms] += v["arms_offer_size"] * offer
+    v, arms, aid, dip = s.values, *(dyn.CHANNELS.index(c) for c in ("arms", "aid", "diplomacy"))
+    S[:, arms] += _lift(v["arms_offer_size"]) * offer
     level = L[:, aid]
-    size = np.where(cut, level * v["aid_cut_share"], np.where(restore, m.L0[aid] - level, 0.0))
+    size = np.where(cut, level * _lift(v["aid_cut_share"]), np.where(restore, m.L0[aid] - level, 0.0))
     sign = np.where(cut, -1.0, 1.0)
     L[:, aid] = np.where(cut | restore, np.maximum(level + sign * size, 0.0), level)
     # A visit is mutual: i's outreach to j and j's to i both land on both cells, in that order.
-    S[:, dip] += v["outreach_size"] * reach
-    S[:, dip] += v["outreach_size"] * np.swapaxes(reach, -1, -2)
+    visit = _lift(v["outreach_size"])
+    S[:, dip] += visit * reach
+    S[:, dip] += visit * np.swapaxes(reach, -1, -2)
 
 
 def run(scenario: Scenario, seeds, overrides: dict[str, float] | None = None,
-        keep_contributions: bool = False) -> Ensemble:
-    """Run ``scenario`` once per seed, all seeds at once."""
+        keep_contributions: bool = False, varied: dict[str, np.ndarray] | None = None) -> Ensemble:
+    """Run ``scenario`` once per seed, all seeds at once.
+
+    ``overrides`` set assumptions for every replication; ``varied`` gives assumptions one
+    value per replication, so one pass can cover many points of a sweep.
+    """
     seeds = np.asarray(seeds, dtype=np.uint64).reshape(-1)
     m = AlignmentModel(scenario, seed=int(seeds[0]) if seeds.size else 0, overrides=overrides)
     R, T, n = seeds.size, m.n_steps, len(m.codes)
@@ -91,6 +111,12 @@ def run(scenario: Scenario, seeds, overrides: dict[str, float] | None = None,
     A = np.broadcast_to(m.A, (R, n, n)).copy()
     S = np.broadcast_to(m.S, (R, *m.S.shape)).copy()
     L = np.broadcast_to(m.L, (R, *m.L.shape)).copy()
+    if varied:
+        values = {**m.values, **{k: np.asarray(x, dtype=float).reshape(R) for k, x in varied.items()}}
+        coef = coefficients(values, m.coef.hedging)
+        setting = _Setting(values, coef, dyn.make_anchor(A, S, coef))
+    else:
+        setting = _Setting(m.values, m.coef, m.anchor)
     alignment = np.empty((R, T, n, n))
     alignment[:, 0] = A
     contributions = np.zeros((R, T, len(dyn.DRIVERS), n, n)) if keep_contributions else None
@@ -98,11 +124,11 @@ def run(scenario: Scenario, seeds, overrides: dict[str, float] | None = None,
     for t in range(1, T):
         for event in m.schedule.get(t, ()):
             land(S, L, event.type, m.index[event.from_], [m.index[c] for c in event.targets()], event.magnitude)
-        taken = _decide(m, A, S, L, uniforms[:, t - 1])
-        _act(m, S, L, taken)
+        taken = _decide(m, setting, A, S, L, uniforms[:, t - 1])
+        _act(m, setting, S, L, taken)
         for rule, mask in zip(RULES, taken):
             counts[rule] += mask.sum(axis=(-1, -2))
-        A, S, contrib = dyn.advance(A, S, L, m.anchor, m.coef, normals[:, t - 1])
+        A, S, contrib = dyn.advance(A, S, L, setting.anchor, setting.coef, normals[:, t - 1])
         alignment[:, t] = A
         if contributions is not None:
             contributions[:, t] = contrib

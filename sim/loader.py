@@ -103,9 +103,9 @@ def _extend(doc: Document, name: str, directory: Path, me: Path | None,
     return _merge(base, doc), [name, *files]
 
 
-def _model_at(loc: tuple) -> type[pydantic.BaseModel] | None:
+def _model_at(loc: tuple, root: type[pydantic.BaseModel]) -> type[pydantic.BaseModel] | None:
     """The pydantic model that holds the value at ``loc``, to suggest its keys."""
-    tp: object = Scenario
+    tp: object = root
     for part in loc:
         tp = _unwrap(tp, part)
         if tp is None:
@@ -143,7 +143,7 @@ def _is_model(tp) -> bool:
     return isinstance(tp, type) and issubclass(tp, pydantic.BaseModel)
 
 
-def _locate(doc: Document, loc: tuple, key: bool = False) -> Where:
+def locate(doc: Document, loc: tuple, key: bool = False) -> Where:
     table = doc.keys if key else doc.values
     for n in range(len(loc), -1, -1):
         if loc[:n] in table:
@@ -178,7 +178,8 @@ def _clean_loc(loc: tuple, data: object, missing: bool) -> tuple:
     return tuple(out)
 
 
-def _problems_from(err: pydantic.ValidationError, doc: Document) -> list[Problem]:
+def problems_from(err: pydantic.ValidationError, doc: Document, root: type[pydantic.BaseModel] = Scenario) -> list[Problem]:
+    """One FILE:LINE:COL problem per invalid value of ``doc``, validated as ``root``."""
     problems, seen = [], set()
     for e in err.errors(include_url=False):
         loc = _clean_loc(tuple(e["loc"]), doc.data, e["type"] == "missing")
@@ -186,17 +187,17 @@ def _problems_from(err: pydantic.ValidationError, doc: Document) -> list[Problem
             continue  # one line per value, though pydantic tried each union branch
         seen.add(loc)
         if e["type"] == "extra_forbidden":
-            model = _model_at(loc[:-1])
+            model = _model_at(loc[:-1], root)
             allowed = sorted((f.alias or n) for n, f in model.model_fields.items()) if model else []
             msg = f"unknown key '{loc[-1]}' ({checks.did_you_mean(str(loc[-1]), allowed)}expected one of: {', '.join(allowed)})"
-            problems.append(_locate(doc, loc, key=True).problem(msg))
+            problems.append(locate(doc, loc, key=True).problem(msg))
         elif e["type"] == "missing":
-            problems.append(_locate(doc, loc[:-1]).problem(f"{dotted(loc[:-1])}: missing required key '{loc[-1]}'"))
+            problems.append(locate(doc, loc[:-1]).problem(f"{dotted(loc[:-1])}: missing required key '{loc[-1]}'"))
         else:
             got = repr(e.get("input"))
             got = got if len(got) <= 40 else got[:37] + "..."
             msg = e["msg"].removeprefix("Value error, ")
-            problems.append(_locate(doc, loc).problem(f"{dotted(loc)}: got {got} ({msg[0].lower() + msg[1:]})"))
+            problems.append(locate(doc, loc).problem(f"{dotted(loc)}: got {got} ({msg[0].lower() + msg[1:]})"))
     return problems
 
 
@@ -216,8 +217,8 @@ def _validated(doc: Document, files: list[str]) -> Loaded:
     try:
         scenario = Scenario.model_validate(doc.data)
     except pydantic.ValidationError as err:
-        raise InputError(_problems_from(err, doc)) from None
-    problems = [_locate(doc, loc, key=key).problem(msg) for loc, msg, key in checks.check(scenario)]
+        raise InputError(problems_from(err, doc)) from None
+    problems = [locate(doc, loc, key=key).problem(msg) for loc, msg, key in checks.check(scenario)]
     if problems:
         raise InputError(problems)
     return Loaded(scenario, doc, files)

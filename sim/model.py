@@ -55,7 +55,9 @@ def assumption_values(scenario: Scenario, overrides: dict[str, float] | None = N
     return values
 
 
-def coefficients(values: dict[str, float], hedging: np.ndarray) -> dyn.Coefficients:
+def coefficients(values: dict[str, float | np.ndarray], hedging: np.ndarray) -> dyn.Coefficients:
+    """The dynamics' coefficients from assumption values: numbers, or one per replication ``(R,)``."""
+    stacked = lambda names: np.stack(np.broadcast_arrays(*(np.asarray(values[n], dtype=float) for n in names)), axis=-1)
     return dyn.Coefficients(
         inertia_rate=values["inertia_rate"],
         benefit_gain=values["benefit_gain"],
@@ -65,8 +67,8 @@ def coefficients(values: dict[str, float], hedging: np.ndarray) -> dyn.Coefficie
         balance_gain=values["balance_gain"],
         hedging_gain=values["hedging_gain"],
         noise_sd=values["noise_sd"],
-        channel_weight=np.array([values[f"weight_{c}"] for c in dyn.BENEFIT_CHANNELS]),
-        relax_rate=np.array([values[f"relax_{c}"] for c in dyn.CHANNELS]),
+        channel_weight=stacked([f"weight_{c}" for c in dyn.BENEFIT_CHANNELS]),
+        relax_rate=stacked([f"relax_{c}" for c in dyn.CHANNELS]),
         hedging=hedging,
     )
 

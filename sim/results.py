@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -23,19 +24,35 @@ FORMATS = (".csv", ".parquet", ".json")
 
 def tidy(model: AlignmentModel) -> pd.DataFrame:
     """One row per (date, source, target): the score and each driver's contribution to its change."""
-    n, T = len(model.codes), model.n_steps
-    steps, src, tgt = np.meshgrid(np.arange(T), np.arange(n), np.arange(n), indexing="ij")
-    keep = (src != tgt).ravel()
-    codes = np.array(model.codes)
-    frame = {
-        "date": np.array([quarters.iso_start(model.start + t) for t in range(T)])[steps.ravel()[keep]],
+    return tidy_arrays(model.codes, model.start, model.alignment[None], model.contributions[None])
+
+
+def tidy_arrays(codes: list[str], start: int, alignment: np.ndarray, contributions: np.ndarray,
+                runs: np.ndarray | None = None, pairs: list[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """:func:`tidy` for a stack of runs: ``alignment (R, T, n, n)``, ``contributions (R, T, D, n, n)``.
+
+    With ``runs`` (one id per run) the table starts with a ``run`` column; with ``pairs``
+    it keeps only those pairs, both directions.
+    """
+    R, T, n = alignment.shape[0], alignment.shape[1], len(codes)
+    run, steps, src, tgt = np.meshgrid(np.arange(R), np.arange(T), np.arange(n), np.arange(n), indexing="ij")
+    wanted = ~np.eye(n, dtype=bool)
+    if pairs is not None:
+        wanted = np.zeros((n, n), dtype=bool)
+        for a, b in pairs:
+            wanted[codes.index(a), codes.index(b)] = wanted[codes.index(b), codes.index(a)] = True
+    keep = wanted[src, tgt].ravel()
+    names = np.array(codes)
+    frame = {} if runs is None else {"run": np.asarray(runs)[run.ravel()[keep]]}
+    frame |= {
+        "date": np.array([quarters.iso_start(start + t) for t in range(T)])[steps.ravel()[keep]],
         "step": steps.ravel()[keep],
-        "source": codes[src.ravel()[keep]],
-        "target": codes[tgt.ravel()[keep]],
-        "alignment": model.alignment.reshape(-1)[keep],
+        "source": names[src.ravel()[keep]],
+        "target": names[tgt.ravel()[keep]],
+        "alignment": alignment.reshape(-1)[keep],
     }
     for k, driver in enumerate(dyn.DRIVERS):
-        frame[f"d_{driver}"] = model.contributions[:, k].reshape(-1)[keep]
+        frame[f"d_{driver}"] = contributions[:, :, k].reshape(-1)[keep]
     return pd.DataFrame(frame)
 
 
@@ -49,10 +66,7 @@ def write(model: AlignmentModel, path: Path) -> None:
     if suffix not in FORMATS:
         raise ValueError(f"unknown output format '{suffix}' (expected one of {', '.join(FORMATS)})")
     table = tidy(model)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
-    os.close(fd)
-    try:
+    with atomic(path) as tmp:
         if suffix == ".csv":
             table.to_csv(tmp, index=False, float_format="%.17g")
         elif suffix == ".parquet":
@@ -61,7 +75,21 @@ def write(model: AlignmentModel, path: Path) -> None:
             payload = {"scenario": model.spec.name, "seed": model.seed, "actors": model.names,
                        "assumptions": model.values, "rows": table.to_dict(orient="records"),
                        "events": events_table(model).to_dict(orient="records")}
-            Path(tmp).write_text(json.dumps(payload, indent=1, default=str), encoding="utf-8")
+            tmp.write_text(json.dumps(payload, indent=1, default=str), encoding="utf-8")
+
+
+@contextmanager
+def atomic(path: Path):
+    """A temporary file beside ``path``, renamed into place only if the block succeeds, so a
+    reader (or an interrupted run) never sees a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; results are ordinary files
+    try:
+        yield Path(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

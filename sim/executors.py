@@ -1,0 +1,78 @@
+"""Where the chunks of a batch are computed: here, in local worker processes, or on a Dask cluster.
+
+Every executor hands each finished chunk back to the caller, which writes it; workers
+never touch the output folder, so a cluster needs no shared disk. Results do not depend
+on the executor (each run's result depends only on its id), only the time does.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from sim.batch import Chunk, compute
+from sim.yamlread import InputError, Problem
+
+CONNECT_TIMEOUT = 5  # seconds to reach a Dask scheduler before giving up
+
+Done = Callable[[int, object, object], None]
+
+
+def _problem(msg: str) -> InputError:
+    return InputError([Problem("<command line>", 1, 1, msg)])
+
+
+def connect(scheduler: str | None, jobs: int):
+    """A Dask client for ``--scheduler`` (None: no cluster); raises :class:`InputError` if it
+    cannot be had, before anything is written."""
+    if scheduler is None:
+        return None
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise _problem(f"--scheduler {scheduler}: Dask is not installed "
+                       "(expected: pip install 'tightrope[cluster]')") from None
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None, silence_logs=logging.ERROR)
+        return Client(cluster)
+    if not scheduler.startswith("tcp://"):
+        raise _problem(f"--scheduler {scheduler}: expected 'local' or an address like tcp://HOST:8786")
+    try:
+        return Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
+    except (OSError, TimeoutError) as err:
+        raise _problem(f"--scheduler {scheduler}: no Dask scheduler answered within {CONNECT_TIMEOUT} s "
+                       f"({type(err).__name__}); start one with 'dask scheduler' and its workers with "
+                       f"'dask worker {scheduler}'") from None
+
+
+def close(client) -> None:
+    if client is not None:
+        cluster = getattr(client, "cluster", None)
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def execute(todo: Iterable[Chunk], done: Done, jobs: int = 1, client=None) -> None:
+    """Compute every chunk in ``todo`` and call ``done(index, runs, series)`` as each finishes."""
+    todo = list(todo)
+    if client is not None:
+        from dask.distributed import as_completed as dask_completed
+        futures = [client.submit(compute, c, pure=False) for c in todo]
+        for future in dask_completed(futures):
+            done(*future.result())
+            future.release()
+    elif jobs == 1 or len(todo) <= 1:
+        for c in todo:
+            done(*compute(c))
+    else:
+        # forkserver: workers start from a clean process that has imported the model once,
+        # not from a fork of this one (which may hold threads and open files).
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["sim.batch"])
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            for future in as_completed([pool.submit(compute, c) for c in todo]):
+                done(*future.result())
