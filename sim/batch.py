@@ -183,8 +183,13 @@ def summary(runs: pd.DataFrame, loaded: LoadedSweep) -> list[str]:
         threshold = o.above if o.above is not None else o.below
         what = {"score": f"{o.pair} at {o.at}", "mean": f"{o.pair} mean {o.from_}..{o.to}",
                 "balanced_share": f"share of balanced triads at {o.at}",
+                "crossed": f"{o.pair} {'above' if o.above is not None else 'below'} "
+                           f"{threshold if threshold is not None else 0:g} by {o.by}",
                 "first_crossing": f"first quarter {o.pair} is {'above' if o.above is not None else 'below'} "
                                   f"{threshold if threshold is not None else 0:g}"}[o.measure]
+        if o.measure == "crossed":
+            lines.append(f"  {o.name:<22} {what}: in {x.mean():.0%} of {x.size} runs")
+            continue
         if not seen.size:
             lines.append(f"  {o.name:<22} {what}: never (0 of {x.size} runs)")
             continue

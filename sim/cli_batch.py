@@ -44,7 +44,7 @@ def _folder(loaded: LoadedSweep, out: Path, resume: bool) -> dict | None:
 
 
 def run_batch(loaded: LoadedSweep, out: Path, jobs: int = 1, scheduler: str | None = None,
-              resume: bool = False, csv: bool = False, quiet: bool = False) -> pd.DataFrame:
+              resume: bool = False, csv: bool = False, quiet: bool = False, chunk: int | None = None) -> pd.DataFrame:
     """Plan, compute and write a sweep's runs; returns the runs table."""
     from tqdm import tqdm
 
@@ -52,6 +52,8 @@ def run_batch(loaded: LoadedSweep, out: Path, jobs: int = 1, scheduler: str | No
 
     if jobs < 1:
         raise _problem(f"--jobs {jobs}: expected 1 or more")
+    if chunk is not None and chunk < 1:
+        raise _problem(f"--chunk-size {chunk}: expected 1 or more")
     p = batch.plan(loaded)
     if p.runs > MAX_RUNS:
         raise _problem(f"{loaded.path}: {p.runs:,} runs is more than {MAX_RUNS:,} (expected fewer samples or replications)")
@@ -62,7 +64,7 @@ def run_batch(loaded: LoadedSweep, out: Path, jobs: int = 1, scheduler: str | No
         return pd.read_parquet(out / "runs.parquet")
     client = executors.connect(scheduler, jobs)  # before anything is written
     try:
-        size = info["chunk_size"] if info else batch.chunk_size(p.runs, jobs, bool(loaded.sweep.keep_series))
+        size = info["chunk_size"] if info else chunk or batch.chunk_size(p.runs, jobs, bool(loaded.sweep.keep_series))
         info = info or batch.manifest(loaded, p, size, batch.now())
         batch.write_json(out / "manifest.json", info)
         finished = batch.done_chunks(out)
@@ -103,7 +105,7 @@ def default_out(sweep: Path) -> Path:
 def cmd_batch(args) -> int:
     loaded = load_sweep(args.sweep)
     run_batch(loaded, Path(args.out) if args.out else default_out(loaded.path), args.jobs, args.scheduler,
-              args.resume, args.csv)
+              args.resume, args.csv, chunk=args.chunk_size)
     return 0
 
 
@@ -182,6 +184,8 @@ def add_parsers(sub) -> None:
     where(b)
     b.add_argument("--resume", action="store_true", help="finish an interrupted batch in --out")
     b.add_argument("--csv", action="store_true", help="also write runs.csv (and series.csv)")
+    b.add_argument("--chunk-size", type=int, metavar="RUNS",
+                   help="runs per chunk (default: automatic); results do not depend on it, memory does")
     b.set_defaults(func=cmd_batch)
 
     s = sub.add_parser("sensitivity", help="Sobol or Morris indices of a sweep's assumptions (runs it if needed)")

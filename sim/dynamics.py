@@ -140,32 +140,30 @@ def make_anchor(A0: np.ndarray, S0: np.ndarray, c: Coefficients) -> Anchor:
     )
 
 
-def drives(A: np.ndarray, S: np.ndarray, anchor: Anchor, c: Coefficients, z: np.ndarray) -> np.ndarray:
+def drives(A: np.ndarray, S: np.ndarray, anchor: Anchor, c: Coefficients, z: np.ndarray,
+           threat: np.ndarray | None = None) -> np.ndarray:
     """Raw push of each driver on each pair, ``(..., len(DRIVERS), n, n)``, before headroom.
 
     All but inertia and noise are measured from the anchor, so a world left alone stays put.
-    ``z`` is standard-normal noise of shape ``(..., n, n)`` drawn by the caller.
+    ``z`` is standard-normal noise of shape ``(..., n, n)`` drawn by the caller. ``threat``
+    may pass :func:`shared_threat_level` in when the caller already has it (a batch whose
+    threat stocks are all alike needs it once, not once per member).
     """
     flows = benefit_flows(S, c.channel_weight)
-    terms = {
-        "inertia": -_b(c.inertia_rate) * (A - anchor.alignment),
-        "benefits": _b(c.benefit_gain) * (benefits_level(S, c, flows) - anchor.benefits),
-        "threat": _b(c.threat_gain) * (shared_threat_level(S) - anchor.threat),
-        "pressure": -_b(c.pressure_gain) * (pressure_level(A, S, c, flows) - anchor.pressure),
-        "balance": _b(c.balance_gain) * (balance_level(A) - anchor.balance),
-        "hedging": _b(c.hedging_gain)
-        * np.asarray(c.hedging, dtype=float)[..., :, None]
-        * hedging_signal(A, anchor.alignment),
-        "noise": _b(c.noise_sd) * z,
-    }
-    shape = A.shape
-    for term in terms.values():
-        if term.shape != shape:  # coefficients batched where the scores are not
-            shape = np.broadcast_shapes(shape, term.shape)
-    out = np.empty(shape[:-2] + (len(DRIVERS),) + shape[-2:])
-    for k, name in enumerate(DRIVERS):
-        out[..., k, :, :] = terms[name]
-    return out
+    threat = shared_threat_level(S) if threat is None else threat
+    terms = [
+        -_b(c.inertia_rate) * (A - anchor.alignment),
+        _b(c.benefit_gain) * (benefits_level(S, c, flows) - anchor.benefits),
+        _b(c.threat_gain) * (threat - anchor.threat),
+        -_b(c.pressure_gain) * (pressure_level(A, S, c, flows) - anchor.pressure),
+        _b(c.balance_gain) * (balance_level(A) - anchor.balance),
+        _b(c.hedging_gain) * np.asarray(c.hedging, dtype=float)[..., :, None] * hedging_signal(A, anchor.alignment),
+        _b(c.noise_sd) * z,
+    ]
+    if any(t.shape != terms[0].shape for t in terms):  # coefficients batched where the scores are not
+        terms = np.broadcast_arrays(*terms)
+    # Driver-major in memory: the sums over drivers then add whole contiguous blocks.
+    return np.moveaxis(np.stack(terms), 0, -3)
 
 
 def contributions(A: np.ndarray, raw: np.ndarray) -> np.ndarray:
@@ -175,13 +173,14 @@ def contributions(A: np.ndarray, raw: np.ndarray) -> np.ndarray:
     direction add to more than 1 they are shrunk together, so the bound holds for
     any coefficients while each driver keeps its share of the move.
     """
-    A_ = A[..., None, :, :]
-    room = np.where(raw > 0, 1.0 - A_, 1.0 + A_)
-    push_up = np.maximum(raw, 0.0)
-    up = push_up.sum(axis=-3)
-    down = (push_up - raw).sum(axis=-3)
-    scale = 1.0 / np.maximum(1.0, np.maximum(up, down))
-    return raw * room * (scale * off_diagonal(A.shape[-1]))[..., None, :, :]
+    r = np.moveaxis(raw, -3, 0)  # driver-major, as drives() lays it out
+    push_up = np.maximum(r, 0.0)
+    push_down = r - push_up  # exactly min(r, 0)
+    up = push_up.sum(axis=0)
+    down = -push_down.sum(axis=0)
+    factor = off_diagonal(A.shape[-1]) / np.maximum(1.0, np.maximum(up, down))
+    # Each cell has one nonzero push, so the other product adds an exact zero.
+    return np.moveaxis((push_up * (1.0 - A) + push_down * (1.0 + A)) * factor, 0, -3)
 
 
 def total(contrib: np.ndarray) -> np.ndarray:
@@ -195,8 +194,8 @@ def relax_stocks(S: np.ndarray, L: np.ndarray, c: Coefficients) -> np.ndarray:
     return S + rate * (L - S)
 
 
-def advance(A, S, L, anchor: Anchor, c: Coefficients, z):
+def advance(A, S, L, anchor: Anchor, c: Coefficients, z, threat: np.ndarray | None = None):
     """One quarter: returns ``(A_next, S_next, contrib)`` with ``A_next - A == sum(contrib)``."""
-    contrib = contributions(A, drives(A, S, anchor, c, z))
+    contrib = contributions(A, drives(A, S, anchor, c, z, threat))
     A_next = np.clip(A + total(contrib), -1.0, 1.0)
     return A_next, relax_stocks(S, L, c), contrib

@@ -42,7 +42,8 @@ def concat(parts: list[Ensemble]) -> Ensemble:
 
 
 def draws(template: AlignmentModel, seeds) -> tuple[np.ndarray, np.ndarray]:
-    """Each seed's up-front draws, exactly as a model with that seed makes them."""
+    """Each seed's up-front draws, exactly as a model with that seed makes them, laid out
+    step-major, ``uniforms[t, r]`` and ``normals[t, r]``: each quarter reads one contiguous block."""
     steps, n = template.n_steps - 1, len(template.codes)
     uniforms = np.empty((len(seeds), steps, len(RULES), n, n))
     normals = np.empty((len(seeds), steps, n, n))
@@ -50,7 +51,8 @@ def draws(template: AlignmentModel, seeds) -> tuple[np.ndarray, np.ndarray]:
         rng = np.random.default_rng(int(seed))
         rng.random(out=uniforms[r])
         rng.standard_normal(out=normals[r])
-    return template._canonical(uniforms), template._canonical(normals)
+    step_major = lambda x: np.ascontiguousarray(np.swapaxes(template._canonical(x), 0, 1))
+    return step_major(uniforms), step_major(normals)
 
 
 @dataclass(frozen=True)
@@ -124,11 +126,11 @@ def run(scenario: Scenario, seeds, overrides: dict[str, float] | None = None,
     for t in range(1, T):
         for event in m.schedule.get(t, ()):
             land(S, L, event.type, m.index[event.from_], [m.index[c] for c in event.targets()], event.magnitude)
-        taken = _decide(m, setting, A, S, L, uniforms[:, t - 1])
+        taken = _decide(m, setting, A, S, L, uniforms[t - 1])
         _act(m, setting, S, L, taken)
         for rule, mask in zip(RULES, taken):
             counts[rule] += mask.sum(axis=(-1, -2))
-        A, S, contrib = dyn.advance(A, S, L, setting.anchor, setting.coef, normals[:, t - 1])
+        A, S, contrib = dyn.advance(A, S, L, setting.anchor, setting.coef, normals[t - 1])
         alignment[:, t] = A
         if contributions is not None:
             contributions[:, t] = contrib

@@ -177,7 +177,7 @@ class AlignmentModel(mesa.Model):
         """Map draws made in alphabetical actor order to this model's actor order."""
         n = len(self._rank)
         flat = (self._rank[:, None] * n + self._rank[None, :]).ravel()
-        return draws.reshape(*draws.shape[:-2], n * n)[..., flat].reshape(draws.shape)
+        return np.take(draws.reshape(*draws.shape[:-2], n * n), flat, axis=-1).reshape(draws.shape)
 
     def _decide(self) -> None:
         v, A = self.values, self.A

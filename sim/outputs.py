@@ -5,6 +5,8 @@ Pure numpy, one value per run:
 - ``mean``: its mean over a period, both ends included;
 - ``first_crossing``: the first quarter (as a decimal year, 2014Q2 = 2014.25) at which the
   pair's score is above (or below) a threshold; NaN if it never is;
+- ``crossed``: 1 if the pair's score is above (or below) the threshold in any quarter up
+  to ``by``, else 0 (its mean over runs is how often that happens);
 - ``balanced_share``: the share of signed triads that are balanced (Heider) at a quarter.
 """
 
@@ -44,5 +46,9 @@ def measure(output: Output, alignment: np.ndarray, codes: list[str], start: int)
         return series[:, step(output.at)]
     if output.measure == "mean":
         return series[:, step(output.from_): step(output.to) + 1].mean(axis=-1)
+    if output.measure == "crossed":
+        until = series[:, : step(output.by) + 1]
+        past = until > output.above if output.above is not None else until < output.below
+        return past.any(axis=-1).astype(float)
     years = np.array([quarters.decimal_year(start + t) for t in range(series.shape[-1])])
     return first_crossing(series, years, output.above, output.below)

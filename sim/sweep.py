@@ -24,7 +24,7 @@ from sim.schema import Strict
 from sim.yamlread import Document, InputError, Problem, read
 
 SAMPLERS = ("grid", "lhs", "sobol", "morris")
-MEASURES = ("score", "mean", "first_crossing", "balanced_share")
+MEASURES = ("score", "mean", "first_crossing", "crossed", "balanced_share")
 MAX_RUNS = 5_000_000
 
 
@@ -50,15 +50,16 @@ class Output(Strict):
     """A named measure of one run; see :mod:`sim.outputs` for what each measure computes."""
 
     name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="a column name for the results")
-    measure: Literal["score", "mean", "first_crossing", "balanced_share"]
+    measure: Literal["score", "mean", "first_crossing", "crossed", "balanced_share"]
     pair: str | None = Field(None, pattern=r"^[A-Z]{3}-[A-Z]{3}$", description="two actor codes, e.g. PAK-RUS")
     at: str | None = Field(None, description="a quarter, e.g. 2025Q1 (score, balanced_share)")
+    by: str | None = Field(None, description="the last quarter that counts (crossed)")
     from_: str | None = Field(None, alias="from", description="first quarter of the period (mean)")
     to: str | None = Field(None, description="last quarter of the period (mean)")
-    above: float | None = Field(None, ge=-1, le=1, description="threshold crossed upwards (first_crossing)")
-    below: float | None = Field(None, ge=-1, le=1, description="threshold crossed downwards (first_crossing)")
+    above: float | None = Field(None, ge=-1, le=1, description="threshold crossed upwards (first_crossing, crossed)")
+    below: float | None = Field(None, ge=-1, le=1, description="threshold crossed downwards (first_crossing, crossed)")
 
-    @field_validator("at", "from_", "to")
+    @field_validator("at", "by", "from_", "to")
     @classmethod
     def quarter(cls, v):
         if v is not None:
@@ -67,17 +68,18 @@ class Output(Strict):
 
     @model_validator(mode="after")
     def fits(self):
-        needs = {"score": {"pair", "at"}, "mean": {"pair", "from_", "to"},
-                 "first_crossing": {"pair"}, "balanced_share": {"at"}}[self.measure]
-        allowed = needs | ({"above", "below"} if self.measure == "first_crossing" else set())
-        given = {k for k in ("pair", "at", "from_", "to", "above", "below") if getattr(self, k) is not None}
+        needs = {"score": {"pair", "at"}, "mean": {"pair", "from_", "to"}, "first_crossing": {"pair"},
+                 "crossed": {"pair", "by"}, "balanced_share": {"at"}}[self.measure]
+        crossing = self.measure in ("first_crossing", "crossed")
+        allowed = needs | ({"above", "below"} if crossing else set())
+        given = {k for k in ("pair", "at", "by", "from_", "to", "above", "below") if getattr(self, k) is not None}
         name = lambda k: k.rstrip("_")
         if needs - given:
             raise ValueError(f"measure {self.measure} needs {', '.join(sorted(map(name, needs - given)))}")
         if given - allowed:
             raise ValueError(f"measure {self.measure} takes no {', '.join(sorted(map(name, given - allowed)))}")
-        if self.measure == "first_crossing" and (self.above is None) == (self.below is None):
-            raise ValueError("first_crossing needs one threshold: above: X or below: X")
+        if crossing and (self.above is None) == (self.below is None):
+            raise ValueError(f"{self.measure} needs one threshold: above: X or below: X")
         return self
 
 
@@ -137,7 +139,7 @@ def _check(sweep: Sweep, loaded: Loaded) -> list[tuple[tuple, str, bool]]:
         if a not in codes or b not in codes or a == b:
             out.append((loc, f"{pair}: expected two different actors of the scenario ({', '.join(codes)})", False))
     for k, o in enumerate(sweep.outputs):
-        for field in ("at", "from_", "to"):
+        for field in ("at", "by", "from_", "to"):
             date = getattr(o, field)
             if date is not None and not start <= quarters.ordinal(date) <= end:
                 where = ("outputs", k, field.rstrip("_"))
