@@ -174,7 +174,7 @@ def cmd_plot(args) -> int:
 
 def add_parsers(sub) -> None:
     def where(sp):
-        sp.add_argument("--jobs", type=int, default=1, help="worker processes on this machine (default 1)")
+        sp.add_argument("--jobs", type=int, default=1, help="worker threads on this machine, or Dask workers with --scheduler local (default 1)")
         sp.add_argument("--scheduler", metavar="local|tcp://HOST:PORT",
                         help="run on a Dask cluster: 'local' starts one here; an address uses a running one")
         sp.add_argument("--out", metavar="DIR", help="results folder (default runs/<sweep name>)")

@@ -79,7 +79,10 @@ def pair_sum(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def benefit_flows(S: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """``F[g, r]``: weighted benefits g gives r, summed over the benefit channels in order."""
     w = np.asarray(weight, dtype=float)[..., :, None, None]
-    return (w * S[..., : len(BENEFIT_CHANNELS), :, :]).sum(axis=-3)
+    flows = w[..., 0, :, :] * S[..., 0, :, :]
+    for c in range(1, len(BENEFIT_CHANNELS)):  # one channel at a time: no (..., channels, n, n) temporary
+        flows += w[..., c, :, :] * S[..., c, :, :]
+    return flows
 
 
 def benefits_level(S: np.ndarray, c: Coefficients, flows: np.ndarray | None = None) -> np.ndarray:

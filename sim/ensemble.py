@@ -123,6 +123,9 @@ def run(scenario: Scenario, seeds, overrides: dict[str, float] | None = None,
     alignment[:, 0] = A
     contributions = np.zeros((R, T, len(dyn.DRIVERS), n, n)) if keep_contributions else None
     counts = {rule: np.zeros(R, dtype=np.int64) for rule in RULES}
+    # No decision touches the threat stocks: unless their relaxation varies, every replication
+    # has the same ones, and their shared-threat level is computed once a quarter for all.
+    shared_threat = "relax_threat" not in (varied or {})
     for t in range(1, T):
         for event in m.schedule.get(t, ()):
             land(S, L, event.type, m.index[event.from_], [m.index[c] for c in event.targets()], event.magnitude)
@@ -130,7 +133,8 @@ def run(scenario: Scenario, seeds, overrides: dict[str, float] | None = None,
         _act(m, setting, S, L, taken)
         for rule, mask in zip(RULES, taken):
             counts[rule] += mask.sum(axis=(-1, -2))
-        A, S, contrib = dyn.advance(A, S, L, setting.anchor, setting.coef, normals[t - 1])
+        threat = dyn.shared_threat_level(S[:1]) if shared_threat else None
+        A, S, contrib = dyn.advance(A, S, L, setting.anchor, setting.coef, normals[t - 1], threat)
         alignment[:, t] = A
         if contributions is not None:
             contributions[:, t] = contrib

