@@ -35,6 +35,7 @@ table: $(VENV)/.installed
 bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/bench_run.py
 	$(BIN)/python benchmarks/app_rerun.py
+	$(BIN)/python benchmarks/ensemble.py
 
 screenshot: $(VENV)/.test-installed chromium
 	TIGHTROPE_SCREENSHOT=docs/app.png $(BIN)/python -m pytest -q tests/test_browser.py

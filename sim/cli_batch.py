@@ -72,7 +72,7 @@ def run_batch(loaded: LoadedSweep, out: Path, jobs: int = 1, scheduler: str | No
         left = sum(len(c.ids) for c in todo)
         start = time.perf_counter()
         with tqdm(total=p.runs, initial=p.runs - left, unit="run", desc=loaded.sweep.name[:30],
-                  disable=None if not quiet else True, smoothing=0.1) as bar:
+                  disable=None, smoothing=0.1) as bar:  # None: shown on a terminal only
             def done(index, runs, series):
                 batch.save_chunk(out, index, runs, series)
                 bar.update(len(runs))
