@@ -106,7 +106,7 @@ def chunk_size(runs: int, jobs: int, keep_series: bool) -> int:
     """Big enough that a chunk is ~0.1 s of work or more (a Dask task costs ~1.5 ms), small enough
     that every worker gets several and memory stays bounded (series keep every driver of every run)."""
     most = 256 if keep_series else 1024
-    return int(min(most, max(64, -(-runs // (4 * jobs)))))
+    return int(min(most, max(128, -(-runs // (4 * jobs)))))
 
 
 # --- the output folder ---------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim import batch, quarters
+from sim import batch, quarters, samplers
 from sim.sweep import MAX_RUNS, LoadedSweep, load_sweep
 from sim.yamlread import InputError, Problem
 
@@ -54,9 +54,10 @@ def run_batch(loaded: LoadedSweep, out: Path, jobs: int = 1, scheduler: str | No
         raise _problem(f"--jobs {jobs}: expected 1 or more")
     if chunk is not None and chunk < 1:
         raise _problem(f"--chunk-size {chunk}: expected 1 or more")
+    planned = samplers.count(loaded.sweep) * loaded.sweep.replications
+    if planned > MAX_RUNS:  # before the design is drawn: a huge grid would not fit in memory
+        raise _problem(f"{loaded.path}: {planned:,} runs is more than {MAX_RUNS:,} (expected fewer samples or replications)")
     p = batch.plan(loaded)
-    if p.runs > MAX_RUNS:
-        raise _problem(f"{loaded.path}: {p.runs:,} runs is more than {MAX_RUNS:,} (expected fewer samples or replications)")
     info = _folder(loaded, out, resume)
     if info is not None and info.get("finished"):
         if not quiet:

@@ -119,3 +119,9 @@ def test_every_lesson_sweep_is_valid(path):
     loaded = load_sweep(path)
     assert loaded.sweep.description and path.read_text().startswith("# yaml-language-server: $schema=../../sweep.schema.json")
     assert 0 < batch.plan(loaded).runs <= 10_000
+
+
+def test_a_sweep_too_big_to_run_is_refused_before_its_design_is_drawn(tmp_path, capsys):
+    many = SWEEP.replace("samples: 3", "samples: 4000").replace("replications: 2", "replications: 1000")
+    lines = refused(tmp_path, capsys, many)
+    assert "8,000,000 runs is more than 5,000,000" in lines[0]
