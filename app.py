@@ -57,6 +57,7 @@ def key(name: str) -> str:
 
 def load(w: WhatIf) -> None:
     state.loaded, state.added, state.gen = w, list(w.events), state.get("gen", 0) + 1
+    state.dropped = frozenset(w.drop_events)  # kept here: the toggles are drawn only while their list is open
     state.yaml_problems = []
     state.pop("yaml_text", None)  # the editor follows the widgets again
 
@@ -65,10 +66,15 @@ def current() -> WhatIf:
     base = state[key("base")]
     assumptions = {name: float(state[key(name)]) for name in ledger.assumptions()
                    if state[key(name)] != base_value(base, name)}
-    dropped = tuple(e.id for e in scenarios()[base].events if e.id and not state[key(e.id)])
+    dropped = tuple(e.id for e in scenarios()[base].events if e.id and e.id in state.dropped)
     seed = int(state[key("seed")])
     return WhatIf(base=base, name=state[key("name")] or "My what-if", assumptions=assumptions, drop_events=dropped,
                   events=tuple(state.added), seed=None if seed == scenarios()[base].seed else seed)
+
+
+def flip(event_id: str) -> None:
+    kept = state[key(event_id)]
+    state.dropped = state.dropped - {event_id} if kept else state.dropped | {event_id}
 
 
 def reset() -> None:
@@ -147,26 +153,35 @@ with st.sidebar:
             st.slider(f"{name} ({a.unit})", min_value=float(a.low), max_value=float(a.high),
                       value=float(loaded.assumptions.get(name, base_value(base, name))),
                       step=float((a.high - a.low) / 100), key=key(name), help=classroom.tooltip(name))
-    with st.expander("The scenario's events"):
-        for e in scenarios()[base].events:
+    # Closed expanders draw nothing (opening one reruns the page): 40 fewer widgets a rerun.
+    # Their labels stay fixed: a new label would be a new expander, closed again.
+    events_list = st.expander("The scenario's events", key="events_open", on_change="rerun")
+    with events_list:
+        for e in scenarios()[base].events if events_list.open else ():
             if e.id:
                 st.toggle(f"{e.date} · {e.from_} → {', '.join(e.targets())} · {e.label or e.type}",
-                          value=e.id not in loaded.drop_events, key=key(e.id))
-    with st.expander("Add an event"):
-        codes = list(scenarios()[base].actors)
-        st.selectbox("Type", list(EVENT_KINDS), key="new_type", help="\n".join(f"- {k}: {v.meaning}" for k, v in EVENT_KINDS.items()))
-        st.selectbox("From", codes, key="new_from", index=codes.index("USA") if "USA" in codes else 0)
-        st.selectbox("To", codes, key="new_to", index=codes.index("PAK") if "PAK" in codes else 1)
-        st.text_input("Date (e.g. 2020Q1)", value="2020Q1", key="new_date")
-        st.number_input("Magnitude", value=1.0, min_value=-10.0, max_value=10.0, step=0.1, key="new_size")
-        st.text_input("Label", value="", key="new_label", max_chars=200)
-        st.button("Add event", on_click=add_event)
-        if state.add_problem:
-            st.error(state.add_problem)
-        for k, e in enumerate(state.added):
-            st.caption(f"{k + 1}. {e.date} · {e.from_} → {', '.join(e.targets())} · {e.type} {e.magnitude:g}")
-        if state.added:
-            st.button("Remove the added events", on_click=remove_events)
+                          value=e.id not in state.dropped, key=key(e.id), on_change=flip, args=(e.id,))
+    add_form = st.expander("Add an event", key="add_open", on_change="rerun")
+    with add_form:
+        if add_form.open:
+            codes = list(scenarios()[base].actors)
+            st.selectbox("Type", list(EVENT_KINDS), key="new_type", help="\n".join(f"- {k}: {v.meaning}" for k, v in EVENT_KINDS.items()))
+            st.selectbox("From", codes, key="new_from", index=codes.index("USA") if "USA" in codes else 0)
+            st.selectbox("To", codes, key="new_to", index=codes.index("PAK") if "PAK" in codes else 1)
+            st.text_input("Date (e.g. 2020Q1)", value="2020Q1", key="new_date")
+            st.number_input("Magnitude", value=1.0, min_value=-10.0, max_value=10.0, step=0.1, key="new_size")
+            st.text_input("Label", value="", key="new_label", max_chars=200)
+            st.button("Add event", on_click=add_event)
+            if state.add_problem:
+                st.error(state.add_problem)
+            for k, e in enumerate(state.added):
+                st.caption(f"{k + 1}. {e.date} · {e.from_} → {', '.join(e.targets())} · {e.type} {e.magnitude:g}")
+            if state.added:
+                st.button("Remove the added events", on_click=remove_events)
+    changes = [f"{len(state.dropped)} of the scenario's events switched off" if state.dropped else "",
+               f"{len(state.added)} event(s) added" if state.added else ""]
+    if any(changes):
+        st.caption(" · ".join(c for c in changes if c))
 
 # --- the runs -------------------------------------------------------------------------
 w = current()
@@ -181,79 +196,109 @@ st.caption("A teaching model, not a forecast: each assumption rests on quotes fr
 if "link_problem" in state:
     st.warning(f"The shared link could not be opened: {state.pop('link_problem')}. Showing the baseline.")
 
-tabs = st.tabs(["Alignments", "Network", "Why", "Evidence", "Scenario YAML", "Share and export"])
+TABS = ["Alignments", "Network", "Why", "Evidence", "Scenario YAML", "Share and export"]
+# Only the open tab is computed and drawn (a tab switch reruns the page): a slider move then
+# redraws one chart, not six. Widgets in closed tabs are not drawn, so their values are kept here.
+KEPT = ("pairs", "net_step", "why_a", "why_b", "claim_search", "evidence_for", "yaml_text")
+for kept in KEPT:
+    if kept in state:
+        state[kept] = state[kept]
+tabs = st.tabs(TABS, key="tab", on_change="rerun")
 labels = [base_side.model.date_label(t) for t in range(base_side.model.n_steps)]
 codes = base_side.model.codes
 
+
+def keep(name: str, options, default) -> None:
+    """Start a kept widget at ``default``, and again whenever its value is no longer an option."""
+    value = state.get(name)
+    valid = value is not None and all(v in options for v in (value if isinstance(value, list | tuple) else [value]))
+    if not valid:
+        state[name] = default
+
+
 with tabs[0]:
-    options = [f"{a}-{b}" for i, a in enumerate(codes) for b in codes[i + 1:]]
-    defaults = [p for a, b in classroom.DEFAULT_PAIRS for p in (f"{a}-{b}", f"{b}-{a}") if p in options]
-    chosen = st.multiselect("Pairs", options, default=defaults, key="pairs")
-    pairs = [tuple(p.split("-")) for p in chosen]
-    if pairs:
-        table = classroom.series(base_side, what_side, pairs)
-        marks = classroom.event_marks(base_side.scenario, what_side.scenario)
-        st.vega_lite_chart(spec=charts.alignments(table, classroom.differences(table), marks))
-        st.caption("Lines are the median of the replications, bands their 10-90 % range."
-                   if state.reps > 1 else "One seeded run each; raise Replications for uncertainty bands.")
+    if tabs[0].open:
+        options = [f"{a}-{b}" for i, a in enumerate(codes) for b in codes[i + 1:]]
+        keep("pairs", options, [p for a, b in classroom.DEFAULT_PAIRS for p in (f"{a}-{b}", f"{b}-{a}") if p in options])
+        chosen = st.multiselect("Pairs", options, key="pairs")
+        pairs = [tuple(p.split("-")) for p in chosen]
+        if pairs:
+            table = classroom.series(base_side, what_side, pairs)
+            marks = classroom.event_marks(base_side.scenario, what_side.scenario)
+            st.vega_lite_chart(spec=charts.alignments(table, classroom.differences(table), marks))
+            st.caption("Lines are the median of the replications, bands their 10-90 % range."
+                       if state.reps > 1 else "One seeded run each; raise Replications for uncertainty bands.")
 
 with tabs[1]:
-    st.toggle("Play through the quarters", key="playing")
+    if tabs[1].open:
+        st.toggle("Play through the quarters", key="playing")
+        keep("net_step", range(len(labels)), len(labels) - 1)
 
-    @st.fragment(run_every=0.7 if state.get("playing") else None)
-    def network_view() -> None:
-        if "net_step" not in state:
-            state.net_step = len(labels) - 1
-        elif state.get("playing"):
-            state.net_step = (state.net_step + 1) % len(labels)  # the animation's next frame
-        step = st.select_slider("Quarter", options=range(len(labels)), format_func=lambda t: labels[t], key="net_step")
-        nodes, edges, (balanced, unbalanced) = classroom.network(what_side, step)
-        st.vega_lite_chart(spec=charts.network(nodes, edges, labels[step]))
-        left, right = st.columns(2)
-        left.metric("Balanced triads", balanced)
-        right.metric("Unbalanced triads", unbalanced,
-                     help="Heider: a triad is balanced when a friend's friend is a friend and an enemy's enemy is a friend")
+        @st.fragment(run_every=0.7 if state.get("playing") else None)
+        def network_view() -> None:
+            if state.get("playing"):
+                state.net_step = (state.net_step + 1) % len(labels)  # the animation's next frame
+            step = st.select_slider("Quarter", options=range(len(labels)), format_func=lambda t: labels[t], key="net_step")
+            nodes, edges, (balanced, unbalanced) = classroom.network(what_side, step)
+            st.vega_lite_chart(spec=charts.network(nodes, edges, labels[step]))
+            left, right = st.columns(2)
+            left.metric("Balanced triads", balanced)
+            right.metric("Unbalanced triads", unbalanced,
+                         help="Heider: a triad is balanced when a friend's friend is a friend and an enemy's enemy is a friend")
 
-    network_view()
+        network_view()
 
 with tabs[2]:
-    c1, c2, c3 = st.columns([1, 1, 2])
-    a = c1.selectbox("How", codes, index=codes.index("PAK") if "PAK" in codes else 0, key="why_a")
-    b = c2.selectbox("and", [c for c in codes if c != a], key="why_b")
-    start, end = c3.select_slider("Period", options=labels, value=DEFAULT_PERIOD, key="why_period")
-    contributions, log, lines = classroom.why(what_side, a, b, labels.index(start), labels.index(end))
-    for line in lines:
-        st.markdown(f"- {line}")
-    st.vega_lite_chart(spec=charts.drivers(contributions))
-    st.dataframe(log, hide_index=True, width="stretch")
+    if tabs[2].open:
+        c1, c2, c3 = st.columns([1, 1, 2])
+        keep("why_a", codes, "PAK" if "PAK" in codes else codes[0])
+        a = c1.selectbox("How", codes, key="why_a")
+        others = [c for c in codes if c != a]
+        keep("why_b", others, "RUS" if "RUS" in others else others[0])
+        b = c2.selectbox("and", others, key="why_b")
+        # A range slider learns it is one from its value, so the period is kept apart from it.
+        period = state.get("period", DEFAULT_PERIOD)
+        period = period if set(period) <= set(labels) else (labels[0], labels[-1])
+        start, end = c3.select_slider("Period", options=labels, value=period, key="why_period",
+                                      on_change=lambda: state.update(period=state.why_period))
+        contributions, log, lines = classroom.why(what_side, a, b, labels.index(start), labels.index(end))
+        for line in lines:
+            st.markdown(f"- {line}")
+        st.vega_lite_chart(spec=charts.drivers(contributions))
+        st.dataframe(log, hide_index=True, width="stretch")
 
 with tabs[3]:
-    query = st.text_input("Search the claims", key="claim_search")
-    found = claims()
-    if query:  # filtering makes a new frame; the cached one is never changed
-        found = found[found.apply(lambda row: query.lower() in " ".join(map(str, row)).lower(), axis=1)]
-    st.dataframe(found, hide_index=True, width="stretch")
-    name = st.selectbox("What rests on which quote", list(ledger.assumptions()), key="evidence_for")
-    st.markdown(f"**{name}**: {ledger.assumptions()[name].meaning}")
-    for cid, quote, title in classroom.assumption_evidence(name):
-        st.markdown(f"> {quote}\n\n— *{title}* (`{cid}`)")
+    if tabs[3].open:
+        query = st.text_input("Search the claims", key="claim_search")
+        found = claims()
+        if query:  # filtering makes a new frame; the cached one is never changed
+            found = found[found.apply(lambda row: query.lower() in " ".join(map(str, row)).lower(), axis=1)]
+        st.dataframe(found, hide_index=True, width="stretch")
+        names = list(ledger.assumptions())
+        keep("evidence_for", names, names[0])
+        name = st.selectbox("What rests on which quote", names, key="evidence_for")
+        st.markdown(f"**{name}**: {ledger.assumptions()[name].meaning}")
+        for cid, quote, title in classroom.assumption_evidence(name):
+            st.markdown(f"> {quote}\n\n— *{title}* (`{cid}`)")
 
 with tabs[4]:
-    generated = whatif.to_yaml(w)
-    if state.get("yaml_text", state.get("yaml_generated")) == state.get("yaml_generated"):
-        state.yaml_text = generated  # not edited by hand: follow the widgets
-    state.yaml_generated = generated
-    st.text_area("Your what-if as a scenario file (edit, then Apply)", key="yaml_text", height=320)
-    st.button("Apply the YAML", on_click=apply_yaml)
-    for problem in state.yaml_problems:
-        st.error(problem)
-    st.download_button("Download the YAML", generated, file_name="what-if.yaml", mime="text/yaml")
-    st.file_uploader(f"Upload a what-if (.yaml, at most {MAX_BYTES:,} bytes)", type=["yaml", "yml"],
-                     key=key("upload"), on_change=take_upload)
+    if tabs[4].open:
+        generated = whatif.to_yaml(w)
+        if state.get("yaml_text", state.get("yaml_generated")) == state.get("yaml_generated"):
+            state.yaml_text = generated  # not edited by hand: follow the widgets
+        state.yaml_generated = generated
+        st.text_area("Your what-if as a scenario file (edit, then Apply)", key="yaml_text", height=320)
+        st.button("Apply the YAML", on_click=apply_yaml)
+        for problem in state.yaml_problems:
+            st.error(problem)
+        st.download_button("Download the YAML", generated, file_name="what-if.yaml", mime="text/yaml")
+        st.file_uploader(f"Upload a what-if (.yaml, at most {MAX_BYTES:,} bytes)", type=["yaml", "yml"],
+                         key=key("upload"), on_change=take_upload)
 
 with tabs[5]:
-    st.markdown("This page's address carries the scenario and every change: copy it from the address bar "
-                "and a colleague opens the same what-if.")
-    st.code(f"?w={token}&reps={state.reps}", language=None)
-    st.download_button("Download the what-if run as CSV", lambda: classroom.tidy_download(what_side),
-                       file_name="what-if.csv", mime="text/csv")
+    if tabs[5].open:
+        st.markdown("This page's address carries the scenario and every change: copy it from the address bar "
+                    "and a colleague opens the same what-if.")
+        st.code(f"?w={token}&reps={state.reps}", language=None)
+        st.download_button("Download the what-if run as CSV", lambda: classroom.tidy_download(what_side),
+                           file_name="what-if.csv", mime="text/csv")

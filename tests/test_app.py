@@ -39,6 +39,21 @@ def gen(at: AppTest) -> int:
     return at.session_state["gen"]
 
 
+def open_list(at: AppTest, name: str = "events_open") -> AppTest:
+    """Open a sidebar expander (events_open, add_open): closed ones draw nothing."""
+    at.session_state[name] = True
+    at.run()
+    return at
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Select a tab, as a click on it does: only the open tab is drawn."""
+    at.session_state["tab"] = label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 @pytest.fixture
 def app() -> AppTest:
     return start()
@@ -63,6 +78,7 @@ def test_moving_the_hedging_assumption_moves_pak_rus_and_not_the_baseline(app):
 
 
 def test_switching_off_the_2014_embargo_lift_lowers_pak_rus_in_2016(app):
+    open_list(app)
     app.toggle(key=f"embargo-lifted@{gen(app)}").set_value(False).run()
     base, what = series(app, PAK_RUS, "baseline"), series(app, PAK_RUS, "what-if")
     assert what["2016Q3"] < base["2016Q3"]
@@ -71,6 +87,7 @@ def test_switching_off_the_2014_embargo_lift_lowers_pak_rus_in_2016(app):
 
 
 def test_adding_an_event_and_refusing_a_bad_one(app):
+    open_list(app, "add_open")
     app.selectbox(key="new_type").set_value("aid_restored")
     app.selectbox(key="new_from").set_value("USA")
     app.selectbox(key="new_to").set_value("PAK")
@@ -95,6 +112,7 @@ def test_replications_draw_bands_around_the_median(app):
 
 
 def test_network_tab_shows_the_chosen_quarter_and_counts_triads(app):
+    open_tab(app, "Network")
     app.select_slider(key="net_step").set_value(0).run()
     network = spec(app, "Who regards whom")
     assert "2010Q1" in network["title"]
@@ -105,6 +123,7 @@ def test_network_tab_shows_the_chosen_quarter_and_counts_triads(app):
 
 
 def test_why_tab_adds_up_and_names_its_events(app):
+    open_tab(app, "Why")
     app.selectbox(key="why_a").set_value("PAK").run()
     app.selectbox(key="why_b").set_value("RUS").run()
     rows = charts.dataset(spec(app, "Why the scores moved"), "drivers")
@@ -119,42 +138,50 @@ def test_why_tab_adds_up_and_names_its_events(app):
 
 
 def test_evidence_search_filters_the_claims(app):
-    everything = len(app.dataframe[1].value)
+    open_tab(app, "Evidence")
+    everything = len(app.dataframe[0].value)
     app.text_input(key="claim_search").set_value("embargo").run()
-    found = app.dataframe[1].value
+    found = app.dataframe[0].value
     assert 0 < len(found) < everything
     assert all("embargo" in " ".join(map(str, row)).lower() for row in found.itertuples())
 
 
 def test_invalid_yaml_shows_its_line_and_keeps_the_text(app):
+    open_tab(app, "Scenario YAML")
     text = "extends: baseline.yaml\nname: Broken\nassumptions: {hedgin_gain: 0.9}\n"
     app.text_area(key="yaml_text").set_value(text)
     app.button[[b.label for b in app.button].index("Apply the YAML")].click().run()
     assert any(e.value.startswith("what-if.yaml:3:15:") and "hedging_gain" in e.value for e in app.error)
     assert app.text_area(key="yaml_text").value == text
+    open_tab(open_tab(app, "Alignments"), "Scenario YAML")  # a look at another tab loses nothing
+    assert app.text_area(key="yaml_text").value == text
 
 
 def test_valid_yaml_sets_the_widgets(app):
+    open_tab(app, "Scenario YAML")
     text = "extends: baseline.yaml\nname: Hedge hard\nassumptions: {hedging_gain: 0.9}\ndrop_events: [fatf-russia]\n"
     app.text_area(key="yaml_text").set_value(text)
     app.button[[b.label for b in app.button].index("Apply the YAML")].click().run()
     assert not app.error
     g = gen(app)
     assert app.slider(key=f"hedging_gain@{g}").value == 0.9
-    assert app.toggle(key=f"fatf-russia@{g}").value is False
     assert "hedging_gain: 0.9" in app.text_area(key="yaml_text").value
+    assert any(c.value == "1 of the scenario's events switched off" for c in app.sidebar.caption)
+    assert open_list(app).toggle(key=f"fatf-russia@{g}").value is False
 
 
 def test_an_upload_over_one_megabyte_is_refused(app):
+    open_tab(app, "Scenario YAML")
     big = b"# padding\n" * 110_000
     app.get("file_uploader")[0].set_value(("big.yaml", big, "text/yaml")).run()
     assert any("big.yaml:1:1:" in e.value and "expected at most 1,000,000" in e.value for e in app.error)
+    open_tab(app, "Alignments")
     assert series(app, PAK_RUS, "what-if") == series(app, PAK_RUS, "baseline")
 
 
 def test_a_share_link_reopens_the_same_what_if(app):
     app.slider(key=f"hedging_gain@{gen(app)}").set_value(0.8).run()
-    app.toggle(key=f"embargo-lifted@{gen(app)}").set_value(False).run()
+    open_list(app).toggle(key=f"embargo-lifted@{gen(app)}").set_value(False).run()
     token = app.query_params["w"]
     token = token[0] if isinstance(token, list) else token
     again = start(w=token, reps="1")
@@ -176,3 +203,18 @@ def test_reset_and_the_scenario_picker(app):
     assert any("US restores" in c.value or "ties mend" in c.value for c in app.caption)
     events = charts.dataset(spec(app), "events")
     assert any("restores" in e["label"] for e in events)
+
+
+def test_only_the_open_tab_is_drawn_and_closed_tabs_keep_their_choices(app):
+    titles = lambda: {json.loads(c.proto.spec).get("title") or "alignments" for c in app.get("vega_lite_chart")}
+    assert titles() == {"alignments"}
+    open_tab(app, "Why")
+    app.selectbox(key="why_a").set_value("IND").run()
+    assert {t for t in titles() if t.startswith("Why")} and "alignments" not in titles()
+    open_tab(open_tab(app, "Network"), "Why")
+    assert app.selectbox(key="why_a").value == "IND"
+    open_list(app).toggle(key=f"embargo-lifted@{gen(app)}").set_value(False).run()
+    app.session_state["events_open"] = False
+    app.run()  # a closed list keeps what was switched off
+    assert not app.toggle and whatif.from_token(app.query_params["w"]).drop_events == ("embargo-lifted",)
+    assert {r["direction"] for r in charts.dataset(spec(app, "Why the scores moved"), "drivers")} == {"IND->RUS", "RUS->IND"}
