@@ -40,11 +40,18 @@ def connect(scheduler: str | None, jobs: int):
     if not scheduler.startswith("tcp://"):
         raise _problem(f"--scheduler {scheduler}: expected 'local' or an address like tcp://HOST:8786")
     try:
-        return Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
+        client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
     except (OSError, TimeoutError) as err:
         raise _problem(f"--scheduler {scheduler}: no Dask scheduler answered within {CONNECT_TIMEOUT} s "
                        f"({type(err).__name__}); start one with 'dask scheduler' and its workers with "
                        f"'dask worker {scheduler}'") from None
+    try:
+        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)  # a scheduler alone would wait forever
+    except (OSError, TimeoutError):
+        client.close()
+        raise _problem(f"--scheduler {scheduler}: the scheduler answered but has no workers after "
+                       f"{CONNECT_TIMEOUT} s; start some with 'dask worker {scheduler}'") from None
+    return client
 
 
 def close(client) -> None:

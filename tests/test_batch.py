@@ -202,3 +202,11 @@ def test_plot_draws_a_fan_chart_of_a_kept_series(reference, tmp_path):
     tightrope("plot", reference, "--output", "PAK-USA", "--png", tmp_path / "usa.png")
     bad = tightrope("plot", reference, "--output", "RUS-IND", check=False)
     assert bad.returncode == 2 and "not among the kept series" in bad.stderr
+
+
+def test_a_scheduler_without_workers_is_reported_and_nothing_is_written(sweep, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None) as cluster:
+        done = tightrope("batch", sweep, "--out", tmp_path / "out", "--scheduler", cluster.scheduler_address, check=False)
+    assert done.returncode == 2 and "has no workers" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
