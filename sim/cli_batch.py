@@ -163,7 +163,7 @@ def cmd_plot(args) -> int:
     dates = rows.drop_duplicates("step").set_index("step")["date"].sort_index()
     years = np.array([quarters.decimal_year(quarters.ordinal(d[:7])) for d in dates])
     marks = {}
-    if output is not None and output.measure == "first_crossing":
+    if output is not None and output.measure in ("first_crossing", "crossed"):
         marks[f"threshold {output.above if output.above is not None else output.below:g}"] = \
             output.above if output.above is not None else output.below
     png = Path(args.png) if args.png else out / f"fan-{args.output}.png"
