@@ -9,7 +9,6 @@ authored event.
 from __future__ import annotations
 
 import mesa
-import numpy as np
 
 from sim.schema import Doctrine
 
@@ -31,7 +30,7 @@ class StateAgent(mesa.Agent):
 
     def offer_arms(self) -> None:
         p, u = self._chances("arms_offer")
-        for j in np.flatnonzero(u < p).tolist():
+        for j in (u < p).nonzero()[0].tolist():
             buyer = self.model.codes[j]
             self.model.emit(
                 "arms_sale", self.code, buyer, self.model.value("arms_offer_size"),
@@ -44,7 +43,7 @@ class StateAgent(mesa.Agent):
         m = self.model
         for rule, kind in (("aid_cut", "aid_cut"), ("aid_restore", "aid_restored")):
             p, u = self._chances(rule)
-            for j in np.flatnonzero(u < p).tolist():
+            for j in (u < p).nonzero()[0].tolist():
                 level, normal = m.aid_level(self.index, j)
                 size = level * m.value("aid_cut_share") if kind == "aid_cut" else normal - level
                 why = ("its regard has fallen well below its 2010 level" if kind == "aid_cut"
@@ -55,7 +54,7 @@ class StateAgent(mesa.Agent):
 
     def reach_out(self) -> None:
         p, u = self._chances("outreach")
-        for j in np.flatnonzero(u < p).tolist():
+        for j in (u < p).nonzero()[0].tolist():
             rival = self.model.codes[j]
             self.model.emit(
                 "visit", self.code, rival, self.model.value("outreach_size"),

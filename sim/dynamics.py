@@ -63,6 +63,18 @@ def _t(x: np.ndarray) -> np.ndarray:
     return np.swapaxes(x, -1, -2)
 
 
+def _drivers_inside(x: np.ndarray) -> np.ndarray:
+    """A driver-major ``(D, ..., n, n)`` array seen as ``(..., D, n, n)`` (a view; cheaper than moveaxis)."""
+    d = x.ndim
+    return x.transpose((*range(1, d - 2), 0, d - 2, d - 1))
+
+
+def _drivers_first(x: np.ndarray) -> np.ndarray:
+    """The inverse view of :func:`_drivers_inside`."""
+    d = x.ndim
+    return x.transpose((d - 3, *range(d - 3), d - 2, d - 1))
+
+
 @cache
 def off_diagonal(n: int) -> np.ndarray:
     """1 off the diagonal, 0 on it: no state acts on or regards itself."""
@@ -79,8 +91,10 @@ def pair_sum(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def benefit_flows(S: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """``F[g, r]``: weighted benefits g gives r, summed over the benefit channels in order."""
     w = np.asarray(weight, dtype=float)[..., :, None, None]
+    if S.ndim <= 3 and w.ndim <= 3:  # one world: one call; both ways add the channels in order
+        return (w * S[: len(BENEFIT_CHANNELS)]).sum(axis=-3)
     flows = w[..., 0, :, :] * S[..., 0, :, :]
-    for c in range(1, len(BENEFIT_CHANNELS)):  # one channel at a time: no (..., channels, n, n) temporary
+    for c in range(1, len(BENEFIT_CHANNELS)):  # a batch: no (..., channels, n, n) temporary
         flows += w[..., c, :, :] * S[..., c, :, :]
     return flows
 
@@ -166,7 +180,7 @@ def drives(A: np.ndarray, S: np.ndarray, anchor: Anchor, c: Coefficients, z: np.
     if any(t.shape != terms[0].shape for t in terms):  # coefficients batched where the scores are not
         terms = np.broadcast_arrays(*terms)
     # Driver-major in memory: the sums over drivers then add whole contiguous blocks.
-    return np.moveaxis(np.stack(terms), 0, -3)
+    return _drivers_inside(np.stack(terms))
 
 
 def contributions(A: np.ndarray, raw: np.ndarray) -> np.ndarray:
@@ -176,14 +190,14 @@ def contributions(A: np.ndarray, raw: np.ndarray) -> np.ndarray:
     direction add to more than 1 they are shrunk together, so the bound holds for
     any coefficients while each driver keeps its share of the move.
     """
-    r = np.moveaxis(raw, -3, 0)  # driver-major, as drives() lays it out
+    r = _drivers_first(raw)  # driver-major, as drives() lays it out
     push_up = np.maximum(r, 0.0)
     push_down = r - push_up  # exactly min(r, 0)
     up = push_up.sum(axis=0)
     down = -push_down.sum(axis=0)
     factor = off_diagonal(A.shape[-1]) / np.maximum(1.0, np.maximum(up, down))
     # Each cell has one nonzero push, so the other product adds an exact zero.
-    return np.moveaxis((push_up * (1.0 - A) + push_down * (1.0 + A)) * factor, 0, -3)
+    return _drivers_inside((push_up * (1.0 - A) + push_down * (1.0 + A)) * factor)
 
 
 def total(contrib: np.ndarray) -> np.ndarray:
