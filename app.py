@@ -178,10 +178,13 @@ with st.sidebar:
                 st.caption(f"{k + 1}. {e.date} · {e.from_} → {', '.join(e.targets())} · {e.type} {e.magnitude:g}")
             if state.added:
                 st.button("Remove the added events", on_click=remove_events)
-    changes = [f"{len(state.dropped)} of the scenario's events switched off" if state.dropped else "",
-               f"{len(state.added)} event(s) added" if state.added else ""]
-    if any(changes):
-        st.caption(" · ".join(c for c in changes if c))
+    changes = []
+    if state.dropped:
+        changes.append(f"{len(state.dropped)} of the scenario's events switched off")
+    if state.added:
+        changes.append(f"{len(state.added)} event(s) added")
+    if changes:
+        st.caption(" · ".join(changes))
 
 # --- the runs -------------------------------------------------------------------------
 w = current()

@@ -24,7 +24,6 @@ import numpy as np
 import pandas as pd
 
 from sim import ensemble, outputs, quarters, results, samplers
-from sim.model import AlignmentModel
 from sim.schema import Scenario
 from sim.sweep import LoadedSweep, Output
 
@@ -90,15 +89,14 @@ def compute(chunk: Chunk) -> tuple[int, pd.DataFrame, pd.DataFrame | None]:
     varied = {name: chunk.values[:, k] for k, name in enumerate(chunk.names)}
     keep = chunk.pairs is not None
     e = ensemble.run(chunk.scenario, chunk.seeds, overrides=chunk.fixed, varied=varied, keep_contributions=keep)
-    template = AlignmentModel(chunk.scenario, overrides=chunk.fixed)  # codes and start; nothing is run
+    codes, start = list(chunk.scenario.actors), quarters.ordinal(chunk.scenario.horizon.start)
     rows = {"run": chunk.ids, "point": chunk.ids // chunk.replications,
             "replication": chunk.ids % chunk.replications, "seed": chunk.seeds, **varied}
     for o in chunk.outputs:
-        rows[o.name] = outputs.measure(o, e.alignment, template.codes, template.start)
+        rows[o.name] = outputs.measure(o, e.alignment, codes, start)
     series = None
     if keep:
-        series = results.tidy_arrays(template.codes, template.start, e.alignment, e.contributions,
-                                     runs=chunk.ids, pairs=chunk.pairs)
+        series = results.tidy_arrays(codes, start, e.alignment, e.contributions, runs=chunk.ids, pairs=chunk.pairs)
     return chunk.index, pd.DataFrame(rows), series
 
 
@@ -180,13 +178,11 @@ def summary(runs: pd.DataFrame, loaded: LoadedSweep) -> list[str]:
     for o in loaded.sweep.outputs:
         x = runs[o.name].to_numpy(dtype=float)
         seen = x[~np.isnan(x)]
-        threshold = o.above if o.above is not None else o.below
+        side = f"{o.threshold[0]} {o.threshold[1]:g}" if o.threshold else ""
         what = {"score": f"{o.pair} at {o.at}", "mean": f"{o.pair} mean {o.from_}..{o.to}",
                 "balanced_share": f"share of balanced triads at {o.at}",
-                "crossed": f"{o.pair} {'above' if o.above is not None else 'below'} "
-                           f"{threshold if threshold is not None else 0:g} by {o.by}",
-                "first_crossing": f"first quarter {o.pair} is {'above' if o.above is not None else 'below'} "
-                                  f"{threshold if threshold is not None else 0:g}"}[o.measure]
+                "crossed": f"{o.pair} {side} by {o.by}",
+                "first_crossing": f"first quarter {o.pair} is {side}"}[o.measure]
         if o.measure == "crossed":
             lines.append(f"  {o.name:<22} {what}: in {x.mean():.0%} of {x.size} runs")
             continue

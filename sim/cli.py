@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim import cli_batch, dynamics as dyn, ledger, quarters, results
+from sim import cli_batch, ledger, quarters, results
 from sim.checks import did_you_mean
 from sim.loader import load
 from sim.model import AlignmentModel
@@ -63,7 +63,7 @@ def _fmt(x: float) -> str:
 def cmd_run(args) -> int:
     out = Path(args.out) if args.out else None
     if out and out.suffix.lower() not in results.FORMATS:
-        raise InputError([Problem("<command line>", 1, 1, f"--out {out}: unknown format (expected a name ending in {', '.join(results.FORMATS)})")])
+        raise InputError.command_line(f"--out {out}: unknown format (expected a name ending in {', '.join(results.FORMATS)})")
     model = _model(args.scenario, args.seed, args.set)
     s = model.spec
     print(f"{s.name}: {s.horizon.start} to {s.horizon.end}, seed {model.seed}")
@@ -105,7 +105,7 @@ def _window(model: AlignmentModel, start: str | None, end: str | None) -> tuple[
         try:
             year, q = quarters.parse(text)
         except ValueError as err:
-            raise InputError([Problem("<command line>", 1, 1, f"{flag} {text}: {err}")]) from None
+            raise InputError.command_line(f"{flag} {text}: {err}") from None
         if last and len(text) == 4:
             q = 4
         return min(max(year * 4 + q - 1 - model.start, 0), model.n_steps - 1)
@@ -113,7 +113,7 @@ def _window(model: AlignmentModel, start: str | None, end: str | None) -> tuple[
     lo = step(start, False, "--from") if start else 0
     hi = step(end, True, "--to") if end else model.n_steps - 1
     if hi <= lo:
-        raise InputError([Problem("<command line>", 1, 1, f"--from {start} --to {end}: expected a window that ends after it starts")])
+        raise InputError.command_line(f"--from {start} --to {end}: expected a window that ends after it starts")
     return lo, hi
 
 
@@ -122,8 +122,8 @@ def cmd_explain(args) -> int:
     model = _model(args.scenario, args.seed, args.set)
     unknown = [c for c in (a, b) if c not in model.index]
     if unknown or a == b:
-        raise InputError([Problem("<command line>", 1, 1, f"--pair {args.pair}: expected two different actors of the scenario, e.g. PAK:RUS "
-                                                         f"(actors: {', '.join(model.codes)})")])
+        raise InputError.command_line(f"--pair {args.pair}: expected two different actors of the scenario, e.g. PAK:RUS "
+                                      f"(actors: {', '.join(model.codes)})")
     lo, hi = _window(model, args.start, args.end)
     why = results.explain(model, a, b, lo, hi)
     claims = ledger.claims()
@@ -182,7 +182,7 @@ def cmd_claims(args) -> int:
     if args.assumption:
         catalogue = ledger.assumptions()
         if args.assumption not in catalogue:
-            raise InputError([Problem("<command line>", 1, 1, f"--assumption {args.assumption}: unknown ({did_you_mean(args.assumption, catalogue)}see --assumptions)")])
+            raise InputError.command_line(f"--assumption {args.assumption}: unknown ({did_you_mean(args.assumption, catalogue)}see --assumptions)")
         a = catalogue[args.assumption]
         print(f"{a.name} = {a.default:g}  (allowed {a.low:g} to {a.high:g}; {a.unit})")
         print(textwrap.fill(a.meaning, 88, initial_indent="  ", subsequent_indent="  "))

@@ -16,11 +16,7 @@ import pandas as pd
 
 from sim import batch, quarters, samplers
 from sim.sweep import MAX_RUNS, LoadedSweep, load_sweep
-from sim.yamlread import InputError, Problem
-
-
-def _problem(msg: str) -> InputError:
-    return InputError([Problem("<command line>", 1, 1, msg)])
+from sim.yamlread import InputError
 
 
 def _folder(loaded: LoadedSweep, out: Path, resume: bool) -> dict | None:
@@ -28,17 +24,17 @@ def _folder(loaded: LoadedSweep, out: Path, resume: bool) -> dict | None:
     if not out.exists() or (out.is_dir() and not any(out.iterdir())):
         return None
     if not out.is_dir():
-        raise _problem(f"--out {out}: is a file (expected a folder for the results)")
+        raise InputError.command_line(f"--out {out}: is a file (expected a folder for the results)")
     info = batch.read_manifest(out)
     if info is None:
-        raise _problem(f"--out {out}: holds files but no manifest.json (expected a new or empty folder)")
+        raise InputError.command_line(f"--out {out}: holds files but no manifest.json (expected a new or empty folder)")
     if info.get("sweep_sha256") != loaded.hash:
-        raise _problem(f"--out {out}: holds results of another sweep ('{info.get('sweep')}', "
+        raise InputError.command_line(f"--out {out}: holds results of another sweep ('{info.get('sweep')}', "
                        f"sha256 {str(info.get('sweep_sha256'))[:12]}, not {loaded.hash[:12]}); "
                        "choose another --out (--resume only continues the same sweep)")
     if not resume:
         state = "finished" if info.get("finished") else "unfinished"
-        raise _problem(f"--out {out}: already holds this sweep ({state}); add --resume to finish it, "
+        raise InputError.command_line(f"--out {out}: already holds this sweep ({state}); add --resume to finish it, "
                        "or choose another --out")
     return info
 
@@ -51,18 +47,18 @@ def run_batch(loaded: LoadedSweep, out: Path, jobs: int = 1, scheduler: str | No
     from sim import executors
 
     if jobs < 1:
-        raise _problem(f"--jobs {jobs}: expected 1 or more")
+        raise InputError.command_line(f"--jobs {jobs}: expected 1 or more")
     if chunk is not None and chunk < 1:
-        raise _problem(f"--chunk-size {chunk}: expected 1 or more")
+        raise InputError.command_line(f"--chunk-size {chunk}: expected 1 or more")
     planned = samplers.count(loaded.sweep) * loaded.sweep.replications
     if planned > MAX_RUNS:  # before the design is drawn: a huge grid would not fit in memory
-        raise _problem(f"{loaded.path}: {planned:,} runs is more than {MAX_RUNS:,} (expected fewer samples or replications)")
-    p = batch.plan(loaded)
+        raise InputError.command_line(f"{loaded.path}: {planned:,} runs is more than {MAX_RUNS:,} (expected fewer samples or replications)")
     info = _folder(loaded, out, resume)
     if info is not None and info.get("finished"):
         if not quiet:
             print(f"{out}: this sweep is already complete ({info['runs']} runs); nothing to do")
         return pd.read_parquet(out / "runs.parquet")
+    p = batch.plan(loaded)
     client = executors.connect(scheduler, jobs)  # before anything is written
     try:
         size = info["chunk_size"] if info else chunk or batch.chunk_size(p.runs, jobs, bool(loaded.sweep.keep_series))
@@ -116,7 +112,7 @@ def cmd_sensitivity(args) -> int:
     loaded = load_sweep(args.sweep)
     method = args.method or loaded.sweep.sampler
     if method not in sensitivity.METHODS or loaded.sweep.sampler != method:
-        raise _problem(f"--method {method}: needs a sweep with sampler: {method if method in sensitivity.METHODS else 'sobol or morris'} "
+        raise InputError.command_line(f"--method {method}: needs a sweep with sampler: {method if method in sensitivity.METHODS else 'sobol or morris'} "
                        f"(this one uses {loaded.sweep.sampler})")
     out = Path(args.out) if args.out else default_out(loaded.path)
     runs = run_batch(loaded, out, args.jobs, args.scheduler, resume=True, quiet=True)
@@ -124,7 +120,7 @@ def cmd_sensitivity(args) -> int:
     print(f"{loaded.sweep.name}: {method} indices over {runs['point'].nunique()} points "
           f"x {loaded.sweep.replications} replications (results in {out})\n")
     if table.empty:
-        raise _problem(f"{loaded.path}: no output has a value in every run ({', '.join(skipped)}), "
+        raise InputError.command_line(f"{loaded.path}: no output has a value in every run ({', '.join(skipped)}), "
                        "so there is nothing to analyse")
     with pd.option_context("display.width", 120, "display.max_rows", 500):
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
@@ -142,15 +138,15 @@ def cmd_plot(args) -> int:
     out = Path(args.dir)
     info = batch.read_manifest(out)
     if info is None or not info.get("finished"):
-        raise _problem(f"{out}: not a finished batch folder (expected the --out of a completed 'tightrope batch')")
+        raise InputError.command_line(f"{out}: not a finished batch folder (expected the --out of a completed 'tightrope batch')")
     if not (out / "series.parquet").is_file():
-        raise _problem(f"{out}: no series.parquet (expected a sweep with keep_series)")
+        raise InputError.command_line(f"{out}: no series.parquet (expected a sweep with keep_series)")
     loaded = load_sweep(info["sweep_file"]) if Path(info["sweep_file"]).is_file() else None
     output = next((o for o in loaded.sweep.outputs if o.name == args.output), None) if loaded else None
     pair = output.pair if output is not None else args.output
     if pair is None or "-" not in pair:
         names = ", ".join(info.get("outputs", []))
-        raise _problem(f"--output {args.output}: expected an output of the sweep with a pair ({names}) or a pair like PAK-RUS")
+        raise InputError.command_line(f"--output {args.output}: expected an output of the sweep with a pair ({names}) or a pair like PAK-RUS")
     a, b = pair.split("-")
     import pyarrow.dataset as ds
     table = ds.dataset(out / "series.parquet").to_table(
@@ -158,14 +154,11 @@ def cmd_plot(args) -> int:
         filter=((ds.field("source") == a) & (ds.field("target") == b)) | ((ds.field("source") == b) & (ds.field("target") == a)))
     rows = table.to_pandas()
     if rows.empty:
-        raise _problem(f"--output {args.output}: {pair} is not among the kept series")
+        raise InputError.command_line(f"--output {args.output}: {pair} is not among the kept series")
     wide = rows.pivot_table(index="run", columns="step", values="alignment", aggfunc="mean")  # mean of both directions
     dates = rows.drop_duplicates("step").set_index("step")["date"].sort_index()
     years = np.array([quarters.decimal_year(quarters.ordinal(d[:7])) for d in dates])
-    marks = {}
-    if output is not None and output.measure in ("first_crossing", "crossed"):
-        marks[f"threshold {output.above if output.above is not None else output.below:g}"] = \
-            output.above if output.above is not None else output.below
+    marks = {f"threshold {output.threshold[1]:g}": output.threshold[1]} if output and output.threshold else {}
     png = Path(args.png) if args.png else out / f"fan-{args.output}.png"
     figures.fan(years, wide.to_numpy(), f"{info['sweep']}: {pair}", f"{pair} alignment (mean of both directions)",
                 png, marks)

@@ -17,11 +17,6 @@ def _actor(x) -> np.ndarray:
     return np.asarray(x, dtype=float)[..., :, None]
 
 
-def _per_run(x) -> np.ndarray:
-    """A per-replication number (a rate or a threshold) lifted to broadcast over (n, n)."""
-    return np.asarray(x, dtype=float)[..., None, None]
-
-
 def _others(p: np.ndarray) -> np.ndarray:
     """No state acts towards itself."""
     return p * dyn.off_diagonal(p.shape[-1])
@@ -37,25 +32,25 @@ def arms_offer(A, S, L_arms, c: dyn.Coefficients, export, rate) -> np.ndarray:
     restraint = dyn.pressure_level(A, S, c)
     mutual = np.maximum(A, 0.0) * np.maximum(np.swapaxes(A, -1, -2), 0.0)
     open_ = L_arms >= 0.0
-    p = _per_run(rate) * _actor(export) * mutual * np.maximum(1.0 - restraint, 0.0) * open_
+    p = dyn.per_run(rate) * _actor(export) * mutual * np.maximum(1.0 - restraint, 0.0) * open_
     return _others(np.clip(p, 0.0, 1.0))
 
 
 def aid_cut(A, A0, L_aid, conditionality, rate, gap) -> np.ndarray:
     """A donor cuts aid it still gives once its regard for the recipient has fallen ``gap`` below normal."""
-    fallen = (A0 - A) > _per_run(gap)
+    fallen = (A0 - A) > dyn.per_run(gap)
     giving = L_aid > 0.0
-    return _others(_per_run(rate) * _actor(conditionality) * (fallen & giving))
+    return _others(dyn.per_run(rate) * _actor(conditionality) * (fallen & giving))
 
 
 def aid_restore(A, A0, L_aid, L0_aid, conditionality, rate, gap) -> np.ndarray:
     """A donor restores aid it once gave once its regard is back within half of ``gap`` of normal."""
-    mended = (A0 - A) <= _per_run(gap) / 2.0
+    mended = (A0 - A) <= dyn.per_run(gap) / 2.0
     below = L_aid < L0_aid
-    return _others(_per_run(rate) * _actor(conditionality) * (mended & below))
+    return _others(dyn.per_run(rate) * _actor(conditionality) * (mended & below))
 
 
 def outreach(A, A0, hedging, rate) -> np.ndarray:
     """A hedger reaches out to the rivals of patrons whose ties have frayed."""
     signal = np.minimum(dyn.hedging_signal(A, A0), 1.0)
-    return _others(_per_run(rate) * _actor(hedging) * signal)
+    return _others(dyn.per_run(rate) * _actor(hedging) * signal)

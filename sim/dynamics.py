@@ -54,8 +54,8 @@ class Anchor(NamedTuple):
     balance: np.ndarray
 
 
-def _b(x) -> np.ndarray:
-    """Lift a per-replication coefficient to broadcast over (n, n)."""
+def per_run(x) -> np.ndarray:
+    """A number, or one per replication ``(R,)``, lifted to broadcast over ``(..., n, n)``."""
     return np.asarray(x, dtype=float)[..., None, None]
 
 
@@ -91,10 +91,8 @@ def pair_sum(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def benefit_flows(S: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """``F[g, r]``: weighted benefits g gives r, summed over the benefit channels in order."""
     w = np.asarray(weight, dtype=float)[..., :, None, None]
-    if S.ndim <= 3 and w.ndim <= 3:  # one world: one call; both ways add the channels in order
-        return (w * S[: len(BENEFIT_CHANNELS)]).sum(axis=-3)
     flows = w[..., 0, :, :] * S[..., 0, :, :]
-    for c in range(1, len(BENEFIT_CHANNELS)):  # a batch: no (..., channels, n, n) temporary
+    for c in range(1, len(BENEFIT_CHANNELS)):  # one channel at a time: no (..., channels, n, n) temporary
         flows += w[..., c, :, :] * S[..., c, :, :]
     return flows
 
@@ -102,7 +100,7 @@ def benefit_flows(S: np.ndarray, weight: np.ndarray) -> np.ndarray:
 def benefits_level(S: np.ndarray, c: Coefficients, flows: np.ndarray | None = None) -> np.ndarray:
     """What i gets out of its ties with j: receipts plus a share of what it gives."""
     flows = benefit_flows(S, c.channel_weight) if flows is None else flows
-    return np.tanh(_t(flows) + _b(c.giver_share) * flows)
+    return np.tanh(_t(flows) + per_run(c.giver_share) * flows)
 
 
 def dependence(S: np.ndarray, c: Coefficients, flows: np.ndarray | None = None) -> np.ndarray:
@@ -169,13 +167,13 @@ def drives(A: np.ndarray, S: np.ndarray, anchor: Anchor, c: Coefficients, z: np.
     flows = benefit_flows(S, c.channel_weight)
     threat = shared_threat_level(S) if threat is None else threat
     terms = [
-        -_b(c.inertia_rate) * (A - anchor.alignment),
-        _b(c.benefit_gain) * (benefits_level(S, c, flows) - anchor.benefits),
-        _b(c.threat_gain) * (threat - anchor.threat),
-        -_b(c.pressure_gain) * (pressure_level(A, S, c, flows) - anchor.pressure),
-        _b(c.balance_gain) * (balance_level(A) - anchor.balance),
-        _b(c.hedging_gain) * np.asarray(c.hedging, dtype=float)[..., :, None] * hedging_signal(A, anchor.alignment),
-        _b(c.noise_sd) * z,
+        -per_run(c.inertia_rate) * (A - anchor.alignment),
+        per_run(c.benefit_gain) * (benefits_level(S, c, flows) - anchor.benefits),
+        per_run(c.threat_gain) * (threat - anchor.threat),
+        -per_run(c.pressure_gain) * (pressure_level(A, S, c, flows) - anchor.pressure),
+        per_run(c.balance_gain) * (balance_level(A) - anchor.balance),
+        per_run(c.hedging_gain) * np.asarray(c.hedging, dtype=float)[..., :, None] * hedging_signal(A, anchor.alignment),
+        per_run(c.noise_sd) * z,
     ]
     if any(t.shape != terms[0].shape for t in terms):  # coefficients batched where the scores are not
         terms = np.broadcast_arrays(*terms)

@@ -65,11 +65,6 @@ class _Setting:
     anchor: dyn.Anchor
 
 
-def _lift(x) -> np.ndarray:
-    """A number, or one per replication, lifted to broadcast over (R, n, n)."""
-    return np.asarray(x, dtype=float)[..., None, None]
-
-
 def _decide(m: AlignmentModel, s: _Setting, A, S, L, u) -> tuple[np.ndarray, ...]:
     """Which (replication, state, other state) take each rule this quarter; same rules as the agents."""
     v, arms, aid = s.values, dyn.CHANNELS.index("arms"), dyn.CHANNELS.index("aid")
@@ -88,13 +83,13 @@ def _act(m: AlignmentModel, s: _Setting, S, L, taken) -> None:
     """Land this quarter's decisions, in place; cells nobody acted on are left bitwise alone."""
     offer, cut, restore, reach = taken
     v, arms, aid, dip = s.values, *(dyn.CHANNELS.index(c) for c in ("arms", "aid", "diplomacy"))
-    S[:, arms] += _lift(v["arms_offer_size"]) * offer
+    S[:, arms] += dyn.per_run(v["arms_offer_size"]) * offer
     level = L[:, aid]
-    size = np.where(cut, level * _lift(v["aid_cut_share"]), np.where(restore, m.L0[aid] - level, 0.0))
+    size = np.where(cut, level * dyn.per_run(v["aid_cut_share"]), np.where(restore, m.L0[aid] - level, 0.0))
     sign = np.where(cut, -1.0, 1.0)
     L[:, aid] = np.where(cut | restore, np.maximum(level + sign * size, 0.0), level)
     # A visit is mutual: i's outreach to j and j's to i both land on both cells, in that order.
-    visit = _lift(v["outreach_size"])
+    visit = dyn.per_run(v["outreach_size"])
     S[:, dip] += visit * reach
     S[:, dip] += visit * np.swapaxes(reach, -1, -2)
 

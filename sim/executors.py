@@ -12,15 +12,11 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from sim.batch import Chunk, compute
-from sim.yamlread import InputError, Problem
+from sim.yamlread import InputError
 
 CONNECT_TIMEOUT = 5  # seconds to reach a Dask scheduler before giving up
 
 Done = Callable[[int, object, object], None]
-
-
-def _problem(msg: str) -> InputError:
-    return InputError([Problem("<command line>", 1, 1, msg)])
 
 
 def connect(scheduler: str | None, jobs: int):
@@ -31,25 +27,25 @@ def connect(scheduler: str | None, jobs: int):
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise _problem(f"--scheduler {scheduler}: Dask is not installed "
+        raise InputError.command_line(f"--scheduler {scheduler}: Dask is not installed "
                        "(expected: pip install 'tightrope[cluster]')") from None
     if scheduler == "local":
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
                                dashboard_address=None, silence_logs=logging.ERROR)
         return Client(cluster)
     if not scheduler.startswith("tcp://"):
-        raise _problem(f"--scheduler {scheduler}: expected 'local' or an address like tcp://HOST:8786")
+        raise InputError.command_line(f"--scheduler {scheduler}: expected 'local' or an address like tcp://HOST:8786")
     try:
         client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
     except (OSError, TimeoutError) as err:
-        raise _problem(f"--scheduler {scheduler}: no Dask scheduler answered within {CONNECT_TIMEOUT} s "
+        raise InputError.command_line(f"--scheduler {scheduler}: no Dask scheduler answered within {CONNECT_TIMEOUT} s "
                        f"({type(err).__name__}); start one with 'dask scheduler' and its workers with "
                        f"'dask worker {scheduler}'") from None
     try:
         client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)  # a scheduler alone would wait forever
     except (OSError, TimeoutError):
         client.close()
-        raise _problem(f"--scheduler {scheduler}: the scheduler answered but has no workers after "
+        raise InputError.command_line(f"--scheduler {scheduler}: the scheduler answered but has no workers after "
                        f"{CONNECT_TIMEOUT} s; start some with 'dask worker {scheduler}'") from None
     return client
 

@@ -23,8 +23,12 @@ def pair_scores(alignment: np.ndarray, i: int, j: int) -> np.ndarray:
     return (alignment[..., i, j] + alignment[..., j, i]) / 2.0
 
 
+def _past(series: np.ndarray, above: float | None, below: float | None) -> np.ndarray:
+    return series > above if above is not None else series < below
+
+
 def first_crossing(series: np.ndarray, years: np.ndarray, above: float | None, below: float | None) -> np.ndarray:
-    past = series > above if above is not None else series < below
+    past = _past(series, above, below)
     first = np.argmax(past, axis=-1)
     return np.where(past.any(axis=-1), years[first], np.nan)
 
@@ -47,8 +51,6 @@ def measure(output: Output, alignment: np.ndarray, codes: list[str], start: int)
     if output.measure == "mean":
         return series[:, step(output.from_): step(output.to) + 1].mean(axis=-1)
     if output.measure == "crossed":
-        until = series[:, : step(output.by) + 1]
-        past = until > output.above if output.above is not None else until < output.below
-        return past.any(axis=-1).astype(float)
+        return _past(series[:, : step(output.by) + 1], output.above, output.below).any(axis=-1).astype(float)
     years = np.array([quarters.decimal_year(start + t) for t in range(series.shape[-1])])
     return first_crossing(series, years, output.above, output.below)

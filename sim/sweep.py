@@ -21,7 +21,7 @@ from sim import ledger, quarters
 from sim.checks import did_you_mean
 from sim.loader import Loaded, display_name, load, locate, problems_from
 from sim.schema import Strict
-from sim.yamlread import Document, InputError, Problem, read
+from sim.yamlread import Document, InputError, read
 
 SAMPLERS = ("grid", "lhs", "sobol", "morris")
 MEASURES = ("score", "mean", "first_crossing", "crossed", "balanced_share")
@@ -81,6 +81,13 @@ class Output(Strict):
         if crossing and (self.above is None) == (self.below is None):
             raise ValueError(f"{self.measure} needs one threshold: above: X or below: X")
         return self
+
+    @property
+    def threshold(self) -> tuple[str, float] | None:
+        """``("above", x)`` or ``("below", x)`` for the crossing measures, else None."""
+        if self.above is not None:
+            return "above", self.above
+        return None if self.below is None else ("below", self.below)
 
 
 class Sweep(Strict):

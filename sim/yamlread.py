@@ -38,6 +38,11 @@ class InputError(Exception):
         self.problems = sorted(set(problems))
         super().__init__("\n".join(map(str, self.problems)))
 
+    @classmethod
+    def command_line(cls, message: str) -> InputError:
+        """One problem with the command line itself (an option, a folder), not with a file."""
+        return cls([Problem("<command line>", 1, 1, message)])
+
 
 @dataclass(frozen=True)
 class Where:
