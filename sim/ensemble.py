@@ -15,8 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import decisions, dynamics as dyn
-from sim.model import RULES, AlignmentModel, coefficients, land
-from sim.schema import Scenario
+from sim.model import RULES, AlignmentModel, coefficients, land, landings
+from sim.schema import EVENT_KINDS, Scenario
+
+ENGINES = ("compiled", "numpy")
+BLOCK = 64  # runs drawn and advanced together by the compiled engine: their draws stay in cache
 
 
 @dataclass(frozen=True)
@@ -95,32 +98,46 @@ def _act(m: AlignmentModel, s: _Setting, S, L, taken) -> None:
 
 
 def run(scenario: Scenario, seeds, overrides: dict[str, float] | None = None,
-        keep_contributions: bool = False, varied: dict[str, np.ndarray] | None = None) -> Ensemble:
+        keep_contributions: bool = False, varied: dict[str, np.ndarray] | None = None,
+        engine: str = "compiled") -> Ensemble:
     """Run ``scenario`` once per seed, all seeds at once.
 
     ``overrides`` set assumptions for every replication; ``varied`` gives assumptions one
-    value per replication, so one pass can cover many points of a sweep.
+    value per replication, so one pass can cover many points of a sweep. ``engine``:
+    "compiled" (:mod:`sim.kernel`, the fast one) or "numpy" (numpy over the batch axis, the
+    reference); the two agree to rounding, each with itself bit for bit.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"engine {engine!r}: expected one of {', '.join(ENGINES)}")
     seeds = np.asarray(seeds, dtype=np.uint64).reshape(-1)
     m = AlignmentModel(scenario, seed=int(seeds[0]) if seeds.size else 0, overrides=overrides)
+    R = seeds.size
+    if varied:
+        values = {**m.values, **{k: np.asarray(x, dtype=float).reshape(R) for k, x in varied.items()}}
+        coef = coefficients(values, m.coef.hedging)
+        A = np.broadcast_to(m.A, (R, *m.A.shape))
+        S = np.broadcast_to(m.S, (R, *m.S.shape))
+        setting = _Setting(values, coef, dyn.make_anchor(A, S, coef))
+    else:
+        setting = _Setting(m.values, m.coef, m.anchor)
+    if engine == "compiled":
+        return _run_compiled(m, setting, seeds, keep_contributions)
+    return _run_numpy(m, setting, seeds, keep_contributions, shared_threat="relax_threat" not in (varied or {}))
+
+
+def _run_numpy(m: AlignmentModel, setting: _Setting, seeds: np.ndarray, keep_contributions: bool,
+               shared_threat: bool) -> Ensemble:
     R, T, n = seeds.size, m.n_steps, len(m.codes)
     uniforms, normals = draws(m, seeds)
     A = np.broadcast_to(m.A, (R, n, n)).copy()
     S = np.broadcast_to(m.S, (R, *m.S.shape)).copy()
     L = np.broadcast_to(m.L, (R, *m.L.shape)).copy()
-    if varied:
-        values = {**m.values, **{k: np.asarray(x, dtype=float).reshape(R) for k, x in varied.items()}}
-        coef = coefficients(values, m.coef.hedging)
-        setting = _Setting(values, coef, dyn.make_anchor(A, S, coef))
-    else:
-        setting = _Setting(m.values, m.coef, m.anchor)
     alignment = np.empty((R, T, n, n))
     alignment[:, 0] = A
     contributions = np.zeros((R, T, len(dyn.DRIVERS), n, n)) if keep_contributions else None
     counts = {rule: np.zeros(R, dtype=np.int64) for rule in RULES}
     # No decision touches the threat stocks: unless their relaxation varies, every replication
     # has the same ones, and their shared-threat level is computed once a quarter for all.
-    shared_threat = "relax_threat" not in (varied or {})
     for t in range(1, T):
         for event in m.schedule.get(t, ()):
             land(S, L, event.type, m.index[event.from_], [m.index[c] for c in event.targets()], event.magnitude)
@@ -134,3 +151,57 @@ def run(scenario: Scenario, seeds, overrides: dict[str, float] | None = None,
         if contributions is not None:
             contributions[:, t] = contrib
     return Ensemble(seeds, alignment, counts, contributions)
+
+
+def event_table(m: AlignmentModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The model's authored events as cells for :func:`sim.kernel.run_block`: quarter ``t``'s are rows
+    ``start[t]:start[t + 1]`` of ``cells`` (on a level?, channel, a, b, clamp at zero?) and ``delta``."""
+    cells, delta, start = [], [], [0] * (m.n_steps + 1)
+    for t in range(m.n_steps):
+        for event in m.schedule.get(t, ()):
+            for level, c, a, b in landings(event.type, m.index[event.from_], [m.index[x] for x in event.targets()]):
+                cells.append((int(level), c, a, b, int(c == dyn.CHANNELS.index("aid"))))
+                delta.append(EVENT_KINDS[event.type].sign * event.magnitude)
+        start[t + 1] = len(cells)
+    return (np.array(start, dtype=np.int64), np.array(cells, dtype=np.int64).reshape(-1, 5),
+            np.array(delta, dtype=float))
+
+
+def _stack_rows(R: int, columns) -> np.ndarray:
+    """Numbers or ``(R,)`` arrays as the columns of an ``(R, len(columns))`` table."""
+    cols = [np.broadcast_to(np.asarray(x, dtype=float), (R,)) for x in columns]
+    return np.ascontiguousarray(np.stack(cols, axis=1))
+
+
+def _run_compiled(m: AlignmentModel, setting: _Setting, seeds: np.ndarray, keep_contributions: bool) -> Ensemble:
+    from sim import kernel  # compiled on first use (cached on disk after that)
+
+    R, T, n = seeds.size, m.n_steps, len(m.codes)
+    c, v = setting.coef, setting.values
+    lift = lambda x, shape: np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=float), (R, *shape)))
+    a = setting.anchor
+    anchor = np.ascontiguousarray(np.stack([lift(x, (n, n)) for x in (a.benefits, a.threat, a.pressure, a.balance)], axis=1))
+    gains = _stack_rows(R, [getattr(c, g) for g in kernel.GAINS])
+    act = _stack_rows(R, [v[name] for name in kernel.ACTS])
+    weight, relax = lift(c.channel_weight, (len(dyn.BENEFIT_CHANNELS),)), lift(c.relax_rate, (len(dyn.CHANNELS),))
+    start, cells, delta = event_table(m)
+    hedging, export, conditionality = (np.asarray(x, dtype=float) for x in (c.hedging, m.export, m.conditionality))
+    alignment = np.empty((R, T, n, n))
+    contributions = np.zeros((R, T, len(dyn.DRIVERS), n, n) if keep_contributions else (0, T, len(dyn.DRIVERS), n, n))
+    counts = np.zeros((R, len(RULES)), dtype=np.int64)
+    steps = T - 1
+    uniforms = np.empty((min(R, BLOCK), steps * len(RULES) * n * n))
+    normals = np.empty((min(R, BLOCK), steps * n * n))
+    rank = m._rank.astype(np.int64)
+    for first in range(0, R, BLOCK):
+        block = slice(first, min(first + BLOCK, R))
+        size = block.stop - first
+        for b, seed in enumerate(seeds[block]):  # each run's own generator, seeded as the model's is
+            rng = np.random.default_rng(int(seed))
+            rng.random(out=uniforms[b])
+            rng.standard_normal(out=normals[b])
+        kernel.run_block(m.A, m.S, m.L, anchor[block], gains[block], weight[block], relax[block], act[block],
+                         hedging, export, conditionality, start, cells, delta, rank, uniforms[:size], normals[:size],
+                         alignment[block], counts[block], contributions[block] if keep_contributions else contributions)
+    return Ensemble(seeds, alignment, {rule: counts[:, k] for k, rule in enumerate(RULES)},
+                    contributions if keep_contributions else None)

@@ -73,19 +73,25 @@ def coefficients(values: dict[str, float | np.ndarray], hedging: np.ndarray) -> 
     )
 
 
+def landings(kind: str, g: int, targets: list[int]) -> list[tuple[bool, int, int, int]]:
+    """Where an event of ``kind`` from actor ``g`` lands, in order: ``(on a level?, channel, a, b)``
+    per cell; a mutual event lands on both directions of each pair."""
+    k = EVENT_KINDS[kind]
+    c = dyn.CHANNELS.index(k.channel)
+    return [(k.mode != "pulse", c, a, b) for r in targets for a, b in (((g, r), (r, g)) if k.mutual else ((g, r),))]
+
+
 def land(S: np.ndarray, L: np.ndarray, kind: str, g: int, targets: list[int], magnitude) -> None:
     """Put an event of ``kind`` from actor ``g`` on the stocks (pulses) or levels, in place.
 
     Works on any leading batch axes; ``magnitude`` is a number or one per replication.
     """
-    k = EVENT_KINDS[kind]
-    c = dyn.CHANNELS.index(k.channel)
-    table = S if k.mode == "pulse" else L
-    for r in targets:
-        for a, b in ((g, r), (r, g)) if k.mutual else ((g, r),):
-            table[..., c, a, b] += k.sign * magnitude
-            if k.channel == "aid":
-                table[..., c, a, b] = np.maximum(table[..., c, a, b], 0.0)  # aid cannot be cut below nothing
+    sign = EVENT_KINDS[kind].sign
+    for level, c, a, b in landings(kind, g, targets):
+        table = L if level else S
+        table[..., c, a, b] += sign * magnitude
+        if c == dyn.CHANNELS.index("aid"):
+            table[..., c, a, b] = np.maximum(table[..., c, a, b], 0.0)  # aid cannot be cut below nothing
 
 
 class AlignmentModel(mesa.Model):
