@@ -48,45 +48,63 @@ def _flows(S, w, out):
 
 
 @jit
-def _pressure(A, flows, dep, out):
-    """dynamics.pressure_level: dependence on k times k's hostility to j, summed over k."""
-    n = A.shape[0]
-    for i in range(n):
-        for k in range(n):
-            dep[i, k] = np.tanh(max(flows[i, k] + flows[k, i], 0.0))
-    for i in range(n):
-        for j in range(n):
-            s = 0.0
-            for k in range(n):
-                s += dep[i, k] * max(-A[k, j], 0.0)
-            out[i, j] = s
-
-
-@jit
-def _hedging_signal(A, A0, fray, out):
-    """dynamics.hedging_signal: frayed patron ties times the patrons' rivalries."""
-    n = A.shape[0]
-    for i in range(n):
-        for p in range(n):
-            fray[i, p] = max(A0[i, p] - A[i, p], 0.0) * max(A0[i, p], 0.0)
-    for i in range(n):
-        for j in range(n):
-            s = 0.0
-            for p in range(n):
-                s += fray[i, p] * max(-(A[p, j] + A[j, p]) / 2.0, 0.0)
-            out[i, j] = s
-
-
-@jit
-def _threat(S, out):
-    """dynamics.shared_threat_level: tanh of the threats a and b both feel."""
+def _product(a, b, out):
+    """``out = a @ b`` with each cell summed over k in order; j innermost, so the loop vectorises."""
     n = out.shape[0]
-    for a in range(n):
-        for b in range(n):
-            s = min(max(S[THREAT, 0, a], 0.0), max(S[THREAT, 0, b], 0.0))
-            for k in range(1, n):
-                s += min(max(S[THREAT, k, a], 0.0), max(S[THREAT, k, b], 0.0))
-            out[a, b] = np.tanh(s)
+    for i in range(n):
+        for j in range(n):
+            out[i, j] = 0.0
+        for k in range(n):
+            x = a[i, k]
+            for j in range(n):
+                out[i, j] += x * b[k, j]
+
+
+@jit
+def _pressure(flows, hostile, dep, out):
+    """dynamics.pressure_level: dependence on k (symmetric) times k's hostility to j, summed over k."""
+    n = out.shape[0]
+    for i in range(n):
+        for k in range(i + 1):
+            dep[i, k] = np.tanh(max(flows[i, k] + flows[k, i], 0.0))
+            dep[k, i] = dep[i, k]
+    _product(dep, hostile, out)
+
+
+@jit
+def _pair_terms(A, A0, sym, hostile, rival, fray):
+    """The parts of A the products need: its symmetric part, hostility, rivalry and frayed ties."""
+    n = A.shape[0]
+    for i in range(n):
+        for j in range(n):
+            sym[i, j] = (A[i, j] + A[j, i]) / 2.0
+            hostile[i, j] = max(-A[i, j], 0.0)
+            rival[i, j] = max(-sym[i, j], 0.0)  # -(x / 2) == (-x) / 2 exactly
+            fray[i, j] = max(A0[i, j] - A[i, j], 0.0) * max(A0[i, j], 0.0)
+
+
+@jit
+def _threat_series(S0, L0, ev_start, ev_cells, ev_delta, rate, out):
+    """dynamics.shared_threat_level in every quarter. No decision touches the threat channel, so its
+    stocks follow the authored events and their relaxation alone: one series serves every run
+    that relaxes them at the same rate."""
+    n = out.shape[1]
+    S, L = S0[THREAT].copy(), L0[THREAT].copy()
+    for t in range(1, out.shape[0]):
+        for e in range(ev_start[t], ev_start[t + 1]):
+            cell = ev_cells[e]
+            if cell[1] == THREAT:
+                X = S if cell[0] == 0 else L
+                X[cell[2], cell[3]] += ev_delta[e]
+        for a in range(n):
+            for b in range(n):
+                s = min(max(S[0, a], 0.0), max(S[0, b], 0.0))
+                for k in range(1, n):
+                    s += min(max(S[k, a], 0.0), max(S[k, b], 0.0))
+                out[t, a, b] = np.tanh(s)
+        for g in range(n):
+            for r in range(n):
+                S[g, r] = S[g, r] + rate * (L[g, r] - S[g, r])
 
 
 @jit
@@ -151,39 +169,40 @@ def _act(S, L, L0, p, u, act, counts) -> bool:
 
 
 @jit
-def _advance(A, A0, S, L, flows, pressure, signal, threat, anchor, gains, relax, z, raw, contrib):
-    """dynamics.advance: each driver's push, scaled by the room left; then the stocks relax."""
+def _advance(A, A0, S, L, flows, pressure, signal, threat, balance, anchor, gains, relax, z, raw, contrib):
+    """dynamics.advance: each driver's push, scaled by the room left; then the stocks relax.
+
+    A state does not regard itself: the diagonal takes no push (numpy scales it by zero)."""
     n = A.shape[0]
     D = raw.shape[0]
     inertia, benefit, giver, threat_gain = gains[0], gains[1], gains[2], gains[3]
-    press, balance, noise = gains[4], gains[5], gains[7]
+    press, balance_gain, noise = gains[4], gains[5], gains[7]
     scale = max(n - 2, 1)
     for i in range(n):
         for j in range(n):
-            s = 0.0
-            for k in range(n):
-                s += A[i, k] * ((A[k, j] + A[j, k]) / 2.0)
-            raw[0, i, j] = -inertia * (A[i, j] - A0[i, j])
-            raw[1, i, j] = benefit * (np.tanh(flows[j, i] + giver * flows[i, j]) - anchor[0, i, j])
-            raw[2, i, j] = threat_gain * (threat[i, j] - anchor[1, i, j])
-            raw[3, i, j] = -press * (pressure[i, j] - anchor[2, i, j])
-            raw[4, i, j] = balance * (s / scale - anchor[3, i, j])
-            raw[5, i, j] = signal[i, j]  # already times the gain and the actor's doctrine
-            raw[6, i, j] = noise * z[i, j]
-    for i in range(n):
-        for j in range(n):
-            up = max(raw[0, i, j], 0.0)
-            down = raw[0, i, j] - up
+            if i == j:
+                for d in range(D):
+                    contrib[d, i, j] = 0.0
+                continue
+            raw[0] = -inertia * (A[i, j] - A0[i, j])
+            raw[1] = benefit * (np.tanh(flows[j, i] + giver * flows[i, j]) - anchor[0, i, j])
+            raw[2] = threat_gain * (threat[i, j] - anchor[1, i, j])
+            raw[3] = -press * (pressure[i, j] - anchor[2, i, j])
+            raw[4] = balance_gain * (balance[i, j] / scale - anchor[3, i, j])
+            raw[5] = signal[i, j]  # already times the gain and the actor's doctrine
+            raw[6] = noise * z[i, j]
+            up = max(raw[0], 0.0)
+            down = raw[0] - up
             for d in range(1, D):
-                pu = max(raw[d, i, j], 0.0)
+                pu = max(raw[d], 0.0)
                 up += pu
-                down += raw[d, i, j] - pu
-            factor = (0.0 if i == j else 1.0) / max(1.0, max(up, -down))
+                down += raw[d] - pu
+            factor = 1.0 / max(1.0, max(up, -down))
             a = A[i, j]
             total = 0.0
             for d in range(D):
-                pu = max(raw[d, i, j], 0.0)
-                c = (pu * (1.0 - a) + (raw[d, i, j] - pu) * (1.0 + a)) * factor
+                pu = max(raw[d], 0.0)
+                c = (pu * (1.0 - a) + (raw[d] - pu) * (1.0 + a)) * factor
                 contrib[d, i, j] = c
                 total = c if d == 0 else total + c
             A[i, j] = min(max(a + total, -1.0), 1.0)
@@ -206,17 +225,22 @@ def run_block(A0, S0, L0, anchor, gains, weight, relax, act, hedging, export, co
     ``ev_delta``. ``contributions`` is written when it has a run axis (else pass ``(0, ...)``).
     """
     R, T, n = alignment.shape[0], alignment.shape[1], A0.shape[0]
-    D = N_DRIVERS
     keep = contributions.shape[0] == R
     A = np.empty((n, n))
     S = np.empty_like(S0)
     L = np.empty_like(L0)
-    flows, dep, fray = np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
-    pressure, signal, threat = np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
+    flows, dep, fray, sym = np.empty((n, n)), np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
+    hostile, rival, balance = np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
+    pressure, signal = np.empty((n, n)), np.empty((n, n))
     p, u = np.empty((N_RULES, n, n)), np.empty((N_RULES, n, n))
     z = np.empty((n, n))
-    raw, contrib = np.empty((D, n, n)), np.empty((D, n, n))
+    raw, contrib = np.empty(N_DRIVERS), np.empty((N_DRIVERS, n, n))
+    threat = np.empty((T, n, n))
+    threat_rate = np.nan
     for r in range(R):
+        if relax[r, THREAT] != threat_rate:
+            threat_rate = relax[r, THREAT]
+            _threat_series(S0, L0, ev_start, ev_cells, ev_delta, threat_rate, threat)
         A[:] = A0
         S[:] = S0
         L[:] = L0
@@ -233,18 +257,20 @@ def run_block(A0, S0, L0, anchor, gains, weight, relax, act, hedging, export, co
             for i in range(n):
                 for j in range(n):
                     z[i, j] = normals[r, ((t - 1) * n + rank[i]) * n + rank[j]]
+            _pair_terms(A, A0, sym, hostile, rival, fray)
             _flows(S, weight[r], flows)
-            _pressure(A, flows, dep, pressure)
-            _hedging_signal(A, A0, fray, signal)
+            _pressure(flows, hostile, dep, pressure)
+            _product(fray, rival, signal)
             _decide(A, A0, L, L0, pressure, signal, act[r], export, conditionality, hedging, u, p)
             if _act(S, L, L0, p, u, act[r], counts[r]):  # the stocks moved: flows and pressure anew
                 _flows(S, weight[r], flows)
-                _pressure(A, flows, dep, pressure)
-            _threat(S, threat)
+                _pressure(flows, hostile, dep, pressure)
             for i in range(n):
                 for j in range(n):
                     signal[i, j] = gains[r, 6] * hedging[i] * signal[i, j]
-            _advance(A, A0, S, L, flows, pressure, signal, threat, anchor[r], gains[r], relax[r], z, raw, contrib)
+            _product(A, sym, balance)
+            _advance(A, A0, S, L, flows, pressure, signal, threat[t], balance, anchor[r], gains[r], relax[r],
+                     z, raw, contrib)
             alignment[r, t] = A
             if keep:
                 contributions[r, t] = contrib
