@@ -69,9 +69,10 @@ class Chunk:
     replications: int
     outputs: list[Output]
     pairs: list[tuple[str, str]] | None  # series to keep; None keeps none
+    engine: str = "compiled"  # sim.ensemble.ENGINES; the two agree to rounding, each with itself bit for bit
 
 
-def chunks(loaded: LoadedSweep, p: Plan, size: int) -> list[Chunk]:
+def chunks(loaded: LoadedSweep, p: Plan, size: int, engine: str = "compiled") -> list[Chunk]:
     s, out = loaded.sweep, []
     keep = s.keep_series
     codes = list(loaded.scenario.actors)
@@ -80,7 +81,7 @@ def chunks(loaded: LoadedSweep, p: Plan, size: int) -> list[Chunk]:
     for index, first in enumerate(range(0, p.runs, size)):
         ids = np.arange(first, min(first + size, p.runs))
         out.append(Chunk(index, loaded.scenario, dict(s.set), p.names, ids, p.points[ids // p.replications],
-                         p.seeds(ids), p.replications, list(s.outputs), pairs))
+                         p.seeds(ids), p.replications, list(s.outputs), pairs, engine))
     return out
 
 
@@ -88,7 +89,8 @@ def compute(chunk: Chunk) -> tuple[int, pd.DataFrame, pd.DataFrame | None]:
     """Run a chunk: one row per run (ids, seed, varied values, outputs) and, if kept, the series."""
     varied = {name: chunk.values[:, k] for k, name in enumerate(chunk.names)}
     keep = chunk.pairs is not None
-    e = ensemble.run(chunk.scenario, chunk.seeds, overrides=chunk.fixed, varied=varied, keep_contributions=keep)
+    e = ensemble.run(chunk.scenario, chunk.seeds, overrides=chunk.fixed, varied=varied, keep_contributions=keep,
+                     engine=chunk.engine)
     codes, start = list(chunk.scenario.actors), quarters.ordinal(chunk.scenario.horizon.start)
     rows = {"run": chunk.ids, "point": chunk.ids // chunk.replications,
             "replication": chunk.ids % chunk.replications, "seed": chunk.seeds, **varied}
@@ -108,12 +110,12 @@ def chunk_size(runs: int, jobs: int, keep_series: bool) -> int:
 
 
 # --- the output folder ---------------------------------------------------------------
-def manifest(loaded: LoadedSweep, p: Plan, size: int, started: str) -> dict:
+def manifest(loaded: LoadedSweep, p: Plan, size: int, started: str, engine: str = "compiled") -> dict:
     s = loaded.sweep
     return {"sweep": s.name, "sweep_file": str(loaded.path), "sweep_sha256": loaded.hash,
             "tool": "tightrope", "tool_version": version("tightrope"), "scenario": loaded.scenario.name,
             "sampler": s.sampler, "seed": s.seed, "points": len(p.points), "replications": p.replications,
-            "runs": p.runs, "chunk_size": size, "chunks": -(-p.runs // size), "varied": p.names,
+            "runs": p.runs, "chunk_size": size, "engine": engine, "chunks": -(-p.runs // size), "varied": p.names,
             "outputs": [o.name for o in s.outputs], "series_kept": bool(s.keep_series),
             "seeds": "run k: SeedSequence(seed).spawn(runs)[k].generate_state(1, uint32)[0]",
             "started": started, "finished": None}

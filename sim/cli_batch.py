@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim import batch, quarters, samplers
+from sim import batch, ensemble, quarters, samplers
 from sim.sweep import MAX_RUNS, LoadedSweep, load_sweep
 from sim.yamlread import InputError
 
@@ -40,7 +40,8 @@ def _folder(loaded: LoadedSweep, out: Path, resume: bool) -> dict | None:
 
 
 def run_batch(loaded: LoadedSweep, out: Path, jobs: int = 1, scheduler: str | None = None,
-              resume: bool = False, csv: bool = False, quiet: bool = False, chunk: int | None = None) -> pd.DataFrame:
+              resume: bool = False, csv: bool = False, quiet: bool = False, chunk: int | None = None,
+              engine: str | None = None) -> pd.DataFrame:
     """Plan, compute and write a sweep's runs; returns the runs table."""
     from tqdm import tqdm
 
@@ -54,6 +55,12 @@ def run_batch(loaded: LoadedSweep, out: Path, jobs: int = 1, scheduler: str | No
     if planned > MAX_RUNS:  # before the design is drawn: a huge grid would not fit in memory
         raise InputError.command_line(f"{loaded.path}: {planned:,} runs is more than {MAX_RUNS:,} (expected fewer samples or replications)")
     info = _folder(loaded, out, resume)
+    # Older folders were all computed by the numpy engine; a folder keeps one engine throughout.
+    kept = info.get("engine", "numpy") if info else None
+    if kept and engine and engine != kept:
+        raise InputError.command_line(f"--engine {engine}: the runs in {out} were computed by the {kept} engine; "
+                                      f"resume with --engine {kept} (the two engines differ in rounding)")
+    engine = kept or engine or ensemble.ENGINES[0]
     if info is not None and info.get("finished"):
         if not quiet:
             print(f"{out}: this sweep is already complete ({info['runs']} runs); nothing to do")
@@ -62,10 +69,10 @@ def run_batch(loaded: LoadedSweep, out: Path, jobs: int = 1, scheduler: str | No
     client = executors.connect(scheduler, jobs)  # before anything is written
     try:
         size = info["chunk_size"] if info else chunk or batch.chunk_size(p.runs, jobs, bool(loaded.sweep.keep_series))
-        info = info or batch.manifest(loaded, p, size, batch.now())
+        info = info or batch.manifest(loaded, p, size, batch.now(), engine)
         batch.write_json(out / "manifest.json", info)
         finished = batch.done_chunks(out)
-        todo = [c for c in batch.chunks(loaded, p, size) if c.index not in finished]
+        todo = [c for c in batch.chunks(loaded, p, size, engine) if c.index not in finished]
         left = sum(len(c.ids) for c in todo)
         start = time.perf_counter()
         with tqdm(total=p.runs, initial=p.runs - left, unit="run", desc=loaded.sweep.name[:30],
@@ -102,7 +109,7 @@ def default_out(sweep: Path) -> Path:
 def cmd_batch(args) -> int:
     loaded = load_sweep(args.sweep)
     run_batch(loaded, Path(args.out) if args.out else default_out(loaded.path), args.jobs, args.scheduler,
-              args.resume, args.csv, chunk=args.chunk_size)
+              args.resume, args.csv, chunk=args.chunk_size, engine=args.engine)
     return 0
 
 
@@ -180,6 +187,8 @@ def add_parsers(sub) -> None:
     b.add_argument("--csv", action="store_true", help="also write runs.csv (and series.csv)")
     b.add_argument("--chunk-size", type=int, metavar="RUNS",
                    help="runs per chunk (default: automatic); results do not depend on it, memory does")
+    b.add_argument("--engine", choices=ensemble.ENGINES,
+                   help="compiled (default, fast) or numpy (the reference); they agree to rounding (1e-12)")
     b.set_defaults(func=cmd_batch)
 
     s = sub.add_parser("sensitivity", help="Sobol or Morris indices of a sweep's assumptions (runs it if needed)")

@@ -87,6 +87,22 @@ def test_jobs_chunking_and_a_dask_cluster_give_identical_runs(sweep, reference, 
         pd.testing.assert_frame_equal(runs(out), runs(reference), check_exact=True)
 
 
+def test_the_numpy_engine_gives_the_same_runs_to_rounding_and_a_folder_keeps_its_engine(sweep, reference, tmp_path):
+    import json
+    assert json.loads((reference / "manifest.json").read_text())["engine"] == "compiled"
+    out = tmp_path / "numpy"
+    tightrope("batch", sweep, "--out", out, "--engine", "numpy")
+    ref, mine = runs(reference), runs(out)
+    assert json.loads((out / "manifest.json").read_text())["engine"] == "numpy"
+    assert mine[["run", "seed", "partners_by_2020"]].equals(ref[["run", "seed", "partners_by_2020"]])
+    for name in ("pak_rus_2025", "pak_rus_mean", "balanced"):
+        assert np.abs(mine[name] - ref[name]).max() <= 1e-12, name
+    assert np.allclose(mine["partners_from"], ref["partners_from"], rtol=0, atol=0, equal_nan=True)
+    switched = tightrope("batch", sweep, "--out", reference, "--resume", "--engine", "numpy", check=False)
+    assert switched.returncode == 2 and len(switched.stderr.strip().splitlines()) == 1
+    assert "computed by the compiled engine; resume with --engine compiled" in switched.stderr
+
+
 def test_a_batch_row_equals_tightrope_run_with_that_seed(reference, tmp_path):
     row = runs(reference).iloc[53]
     tightrope("run", SCENARIOS / "baseline.yaml", "--seed", int(row.seed), "--set", f"hedging_gain={float(row.hedging_gain)!r}",
