@@ -11,12 +11,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# The batch engine is compiled once here (cached on disk), not in the middle of a lesson.
+PREPARE := $(BIN)/python -c "from sim import ensemble; ensemble.prepare()"
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
+	$(PREPARE)
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
+	$(PREPARE)
 	touch $@ $(VENV)/.installed
 
 # The browser tests drive Debian's Chromium (Playwright's own download is not used).

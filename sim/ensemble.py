@@ -16,7 +16,7 @@ import numpy as np
 
 from sim import decisions, dynamics as dyn
 from sim.model import RULES, AlignmentModel, coefficients, land, landings
-from sim.schema import EVENT_KINDS, Scenario
+from sim.schema import EVENT_KINDS, Event, Horizon, Scenario
 
 ENGINES = ("compiled", "numpy")
 BLOCK = 64  # runs drawn and advanced together by the compiled engine: their draws stay in cache
@@ -178,7 +178,8 @@ def _run_compiled(m: AlignmentModel, setting: _Setting, seeds: np.ndarray, keep_
 
     R, T, n = seeds.size, m.n_steps, len(m.codes)
     c, v = setting.coef, setting.values
-    lift = lambda x, shape: np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=float), (R, *shape)))
+    # Always a writable copy: numba compiles read-only arrays (a broadcast view) apart.
+    lift = lambda x, shape: np.array(np.broadcast_to(np.asarray(x, dtype=float), (R, *shape)), order="C")
     a = setting.anchor
     anchor = np.ascontiguousarray(np.stack([lift(x, (n, n)) for x in (a.benefits, a.threat, a.pressure, a.balance)], axis=1))
     gains = _stack_rows(R, [getattr(c, g) for g in kernel.GAINS])
@@ -205,3 +206,12 @@ def _run_compiled(m: AlignmentModel, setting: _Setting, seeds: np.ndarray, keep_
                          alignment[block], counts[block], contributions[block] if keep_contributions else contributions)
     return Ensemble(seeds, alignment, {rule: counts[:, k] for k, rule in enumerate(RULES)},
                     contributions if keep_contributions else None)
+
+
+def prepare() -> None:
+    """Compile the compiled engine now, or load it from its disk cache, with one short run of two
+    states. ``make`` calls this once after installing, so no lesson waits for the compiler."""
+    two = Scenario(name="prepare", description="Two states and one visit.", horizon=Horizon(end="2010Q4"),
+                   actors={"AAA": {"name": "A", "doctrine": {"hedging": 1.0}}, "BBB": {"name": "B"}},
+                   events=[Event(type="visit", from_="AAA", to="BBB", date="2010Q2")])
+    run(two, [0], keep_contributions=True)
