@@ -4,11 +4,14 @@ The work: baseline runs (84 quarters, 6 states), each measured as PAK-RUS in 202
 seeds a sweep gives its runs (``SeedSequence(seed).spawn``).
 - baseline "mesa.batch_run": Mesa's own batch runner over the Mesa model, one process (its
   2-process mode is slower for runs this small); it runs ``MESA_RUNS`` of the seeds.
-- "vectorised, 1 job" and "vectorised, 2 jobs": ``tightrope batch``'s engine (chunks of runs
-  advanced together over a batch axis; 2 jobs = two worker threads), on ``RUNS`` seeds.
+- "compiled, 1 job" and "compiled, 2 jobs": ``tightrope batch`` as it runs by default (chunks of
+  runs through :mod:`sim.kernel`; 2 jobs = two worker threads), on ``RUNS`` seeds;
+- "numpy engine, 2 jobs": the same chunks advanced by numpy over the batch axis
+  (``--engine numpy``, the reference engine), on ``RUNS`` seeds.
 Rounds are interleaved so machine noise hits all alike; prints the median runs/s of each, the
-ratios against mesa.batch_run, the time for 10,000 runs on 2 jobs, and checks that both
-runners give the same numbers for the seeds they share.
+ratios against mesa.batch_run, the time for 10,000 runs on 2 jobs, and checks that all runners
+give the same numbers for the seeds they share. It also prints how long the compiled engine
+took to be ready in this process (loaded from its disk cache; compiled if there is none).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim import batch, executors, outputs
+from sim import batch, ensemble, executors, outputs
 from sim.loader import load
 from sim.model import AlignmentModel
 from sim.sweep import Output
@@ -57,11 +60,11 @@ def mesa_batch_run(n: int) -> np.ndarray:
     return np.array([r[OUTPUT.name] for r in sorted(rows, key=lambda r: r["RunId"])])
 
 
-def vectorised(n: int, jobs: int) -> np.ndarray:
+def vectorised(n: int, jobs: int, engine: str = "compiled") -> np.ndarray:
     ids, all_seeds = np.arange(n), seeds(n)
     size = batch.chunk_size(n, jobs, keep_series=False)
     chunks = [batch.Chunk(k, SCENARIO, {}, [], ids[i:i + size], np.zeros((len(ids[i:i + size]), 0)),
-                          all_seeds[i:i + size], 1, [OUTPUT], None) for k, i in enumerate(range(0, n, size))]
+                          all_seeds[i:i + size], 1, [OUTPUT], None, engine) for k, i in enumerate(range(0, n, size))]
     got = np.empty(n)
 
     def done(index, runs, series):
@@ -72,24 +75,32 @@ def vectorised(n: int, jobs: int) -> np.ndarray:
 
 
 def main() -> None:
-    timings: dict[str, list[float]] = {"mesa.batch_run": [], "vectorised, 1 job": [], "vectorised, 2 jobs": []}
-    counts = {"mesa.batch_run": MESA_RUNS, "vectorised, 1 job": RUNS, "vectorised, 2 jobs": RUNS}
+    start = time.perf_counter()
+    ensemble.prepare()
+    ready = time.perf_counter() - start
+    runners = {
+        "mesa.batch_run": (MESA_RUNS, lambda: mesa_batch_run(MESA_RUNS)),
+        "compiled, 1 job": (RUNS, lambda: vectorised(RUNS, 1)),
+        "compiled, 2 jobs": (RUNS, lambda: vectorised(RUNS, 2)),
+        "numpy engine, 2 jobs": (RUNS, lambda: vectorised(RUNS, 2, "numpy")),
+    }
+    timings: dict[str, list[float]] = {name: [] for name in runners}
     results = {}
     for _ in range(ROUNDS):
-        for name, run in (("mesa.batch_run", lambda: mesa_batch_run(MESA_RUNS)),
-                          ("vectorised, 1 job", lambda: vectorised(RUNS, 1)),
-                          ("vectorised, 2 jobs", lambda: vectorised(RUNS, 2))):
+        for name, (_, run) in runners.items():
             start = time.perf_counter()
             results[name] = run()
             timings[name].append(time.perf_counter() - start)
-    same = max(np.abs(results[name][:MESA_RUNS] - results["mesa.batch_run"]).max() for name in counts)
-    rate = {name: counts[name] / statistics.median(t) for name, t in timings.items()}
+    same = max(np.abs(results[name][:MESA_RUNS] - results["mesa.batch_run"]).max() for name in runners)
+    rate = {name: runners[name][0] / statistics.median(t) for name, t in timings.items()}
     print(f"baseline runs of 84 quarters, median of {ROUNDS} rounds (this machine, {len(timings)} runners interleaved)")
     for name in timings:
-        print(f"  {name:20s} {counts[name]:6d} runs  {rate[name]:9,.0f} runs/s   "
+        print(f"  {name:22s} {runners[name][0]:6d} runs  {rate[name]:9,.0f} runs/s   "
               f"x{rate[name] / rate['mesa.batch_run']:6.1f} of mesa.batch_run")
-    print(f"  10,000 runs on 2 jobs: {statistics.median(timings['vectorised, 2 jobs']) * RUNS / 10_000:.2f} s "
+    print(f"  10,000 runs on 2 jobs: compiled {statistics.median(timings['compiled, 2 jobs']) * 10_000 / RUNS:.2f} s, "
+          f"numpy engine {statistics.median(timings['numpy engine, 2 jobs']) * 10_000 / RUNS:.2f} s "
           "(planning the seeds included)")
+    print(f"  compiled engine ready in {ready:.2f} s in this process (from its disk cache, or compiled if none)")
     print(f"  largest difference from mesa.batch_run on the {MESA_RUNS} shared seeds: {same:.1e}")
     if same > 1e-12:
         sys.exit("the runners disagree")

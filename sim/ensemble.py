@@ -19,7 +19,6 @@ from sim.model import RULES, AlignmentModel, coefficients, land, landings
 from sim.schema import EVENT_KINDS, Event, Horizon, Scenario
 
 ENGINES = ("compiled", "numpy")
-BLOCK = 64  # runs drawn and advanced together by the compiled engine: their draws stay in cache
 
 
 @dataclass(frozen=True)
@@ -190,20 +189,8 @@ def _run_compiled(m: AlignmentModel, setting: _Setting, seeds: np.ndarray, keep_
     alignment = np.empty((R, T, n, n))
     contributions = np.zeros((R, T, len(dyn.DRIVERS), n, n) if keep_contributions else (0, T, len(dyn.DRIVERS), n, n))
     counts = np.zeros((R, len(RULES)), dtype=np.int64)
-    steps = T - 1
-    uniforms = np.empty((min(R, BLOCK), steps * len(RULES) * n * n))
-    normals = np.empty((min(R, BLOCK), steps * n * n))
-    rank = m._rank.astype(np.int64)
-    for first in range(0, R, BLOCK):
-        block = slice(first, min(first + BLOCK, R))
-        size = block.stop - first
-        for b, seed in enumerate(seeds[block]):  # each run's own generator, seeded as the model's is
-            rng = np.random.default_rng(int(seed))
-            rng.random(out=uniforms[b])
-            rng.standard_normal(out=normals[b])
-        kernel.run_block(m.A, m.S, m.L, anchor[block], gains[block], weight[block], relax[block], act[block],
-                         hedging, export, conditionality, start, cells, delta, rank, uniforms[:size], normals[:size],
-                         alignment[block], counts[block], contributions[block] if keep_contributions else contributions)
+    kernel.run_block(m.A, m.S, m.L, anchor, gains, weight, relax, act, hedging, export, conditionality,
+                     start, cells, delta, m._rank.astype(np.int64), seeds, alignment, counts, contributions)
     return Ensemble(seeds, alignment, {rule: counts[:, k] for k, rule in enumerate(RULES)},
                     contributions if keep_contributions else None)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from sim import streams
 from sim.dynamics import BENEFIT_CHANNELS, CHANNELS, DRIVERS, THREAT
 
 jit = numba.njit(cache=True, nogil=True)
@@ -214,13 +215,15 @@ def _advance(A, A0, S, L, flows, pressure, signal, threat, balance, anchor, gain
 
 @jit
 def run_block(A0, S0, L0, anchor, gains, weight, relax, act, hedging, export, conditionality,
-              ev_start, ev_cells, ev_delta, rank, uniforms, normals, alignment, counts, contributions):
+              ev_start, ev_cells, ev_delta, rank, seeds, alignment, counts, contributions):
     """Advance every run of a block through every quarter, writing its scores in ``alignment``.
 
     Per run ``r``: ``anchor[r]`` stacks the anchor's benefits, threat, pressure and balance;
-    ``gains[r]``, ``act[r]`` follow :data:`GAINS` and :data:`ACTS`; ``uniforms[r]`` and
-    ``normals[r]`` are the run's draws as its generator made them, in alphabetical actor
-    order (``rank`` maps an actor to its place there). Authored events of quarter ``t`` are
+    ``gains[r]``, ``act[r]`` follow :data:`GAINS` and :data:`ACTS`. The run draws what
+    ``default_rng(seeds[r])`` would (:mod:`sim.streams`), as the Mesa model does: first every
+    quarter's uniforms, then every quarter's normals, each over the actors in alphabetical order
+    (``rank`` maps an actor to its place there); a second cursor, jumped past the uniforms,
+    reads the normals quarter by quarter. Authored events of quarter ``t`` are
     ``ev_start[t]:ev_start[t + 1]`` of ``ev_cells`` (table, channel, a, b, clamp) and
     ``ev_delta``. ``contributions`` is written when it has a run axis (else pass ``(0, ...)``).
     """
@@ -237,7 +240,12 @@ def run_block(A0, S0, L0, anchor, gains, weight, relax, act, hedging, export, co
     raw, contrib = np.empty(N_DRIVERS), np.empty((N_DRIVERS, n, n))
     threat = np.empty((T, n, n))
     threat_rate = np.nan
+    at_uniform, at_normal = np.empty(4, dtype=np.uint64), np.empty(4, dtype=np.uint64)
+    u_flat, z_flat = np.empty(N_RULES * n * n), np.empty(n * n)
     for r in range(R):
+        streams.seed(seeds[r], at_uniform)
+        at_normal[:] = at_uniform
+        streams.advance(at_normal, (T - 1) * N_RULES * n * n)
         if relax[r, THREAT] != threat_rate:
             threat_rate = relax[r, THREAT]
             _threat_series(S0, L0, ev_start, ev_cells, ev_delta, threat_rate, threat)
@@ -249,14 +257,13 @@ def run_block(A0, S0, L0, anchor, gains, weight, relax, act, hedging, export, co
             for e in range(ev_start[t], ev_start[t + 1]):
                 cell = ev_cells[e]
                 _land(S, L, cell[0], cell[1], cell[2], cell[3], ev_delta[e], cell[4] == 1)
-            base = (t - 1) * N_RULES * n * n
-            for k in range(N_RULES):
-                for i in range(n):
-                    for j in range(n):
-                        u[k, i, j] = uniforms[r, base + (k * n + rank[i]) * n + rank[j]]
+            streams.uniforms(at_uniform, u_flat)
+            streams.normals(at_normal, z_flat)
             for i in range(n):
                 for j in range(n):
-                    z[i, j] = normals[r, ((t - 1) * n + rank[i]) * n + rank[j]]
+                    z[i, j] = z_flat[rank[i] * n + rank[j]]
+                    for k in range(N_RULES):
+                        u[k, i, j] = u_flat[(k * n + rank[i]) * n + rank[j]]
             _pair_terms(A, A0, sym, hostile, rival, fray)
             _flows(S, weight[r], flows)
             _pressure(flows, hostile, dep, pressure)

@@ -48,7 +48,7 @@ def test_the_engines_agree_over_every_assumption_varied_at_once(name):
 
 @pytest.mark.parametrize("engine", ensemble.ENGINES)
 def test_the_seeds_decide_not_the_company_a_replication_keeps(baseline, engine):
-    seeds = np.arange(150) * 7919 + 11  # more than two of the compiled engine's blocks
+    seeds = np.arange(150) * 7919 + 11
     whole = ensemble.run(baseline, seeds, engine=engine)
     for part in (slice(2, 5), slice(50, 140), slice(149, 150)):
         alone = ensemble.run(baseline, seeds[part], engine=engine)
