@@ -31,6 +31,8 @@ GAINS = ("inertia_rate", "benefit_gain", "giver_share", "threat_gain", "pressure
          "balance_gain", "hedging_gain", "noise_sd")
 ACTS = ("arms_offer_rate", "arms_offer_size", "aid_review_rate", "aid_cut_gap", "aid_cut_share",
         "outreach_rate", "outreach_size")
+INERTIA, BENEFIT, GIVER, THREAT_GAIN, PRESSURE, BALANCE, HEDGING, NOISE = range(len(GAINS))
+OFFER_RATE, OFFER_SIZE, REVIEW_RATE, CUT_GAP, CUT_SHARE, REACH_RATE, REACH_SIZE = range(len(ACTS))
 OFFER, CUT, RESTORE, REACH = range(4)  # decision rules, in sim.model.RULES order
 N_RULES = 4
 N_DRIVERS = len(DRIVERS)
@@ -129,13 +131,13 @@ def _decide(A, A0, L, L0, pressure, signal, act, export, conditionality, hedging
                 continue
             mutual = max(A[i, j], 0.0) * max(A[j, i], 0.0)
             opened = 1.0 if L[ARMS, i, j] >= 0.0 else 0.0
-            offer = act[0] * export[i] * mutual * max(1.0 - pressure[i, j], 0.0) * opened
+            offer = act[OFFER_RATE] * export[i] * mutual * max(1.0 - pressure[i, j], 0.0) * opened
             p[OFFER, i, j] = min(max(offer, 0.0), 1.0)
             gap = A0[i, j] - A[i, j]
-            review = act[2] * conditionality[i]
-            p[CUT, i, j] = review * (1.0 if (gap > act[3] and L[AID, i, j] > 0.0) else 0.0)
-            p[RESTORE, i, j] = review * (1.0 if (gap <= act[3] / 2.0 and L[AID, i, j] < L0[AID, i, j]) else 0.0)
-            p[REACH, i, j] = act[5] * hedging[i] * min(signal[i, j], 1.0)
+            review = act[REVIEW_RATE] * conditionality[i]
+            p[CUT, i, j] = review * (1.0 if (gap > act[CUT_GAP] and L[AID, i, j] > 0.0) else 0.0)
+            p[RESTORE, i, j] = review * (1.0 if (gap <= act[CUT_GAP] / 2.0 and L[AID, i, j] < L0[AID, i, j]) else 0.0)
+            p[REACH, i, j] = act[REACH_RATE] * hedging[i] * min(signal[i, j], 1.0)
 
 
 @jit
@@ -146,12 +148,12 @@ def _act(S, L, L0, p, u, act, counts) -> bool:
     for i in range(n):
         for j in range(n):
             if u[OFFER, i, j] < p[OFFER, i, j]:
-                S[ARMS, i, j] += act[1]
+                S[ARMS, i, j] += act[OFFER_SIZE]
                 counts[OFFER] += 1
                 moved = True
             level = L[AID, i, j]
             if u[CUT, i, j] < p[CUT, i, j]:
-                L[AID, i, j] = max(level + -1.0 * (level * act[4]), 0.0)
+                L[AID, i, j] = max(level + -1.0 * (level * act[CUT_SHARE]), 0.0)
                 counts[CUT] += 1
             elif u[RESTORE, i, j] < p[RESTORE, i, j]:
                 L[AID, i, j] = max(level + (L0[AID, i, j] - level), 0.0)
@@ -161,11 +163,11 @@ def _act(S, L, L0, p, u, act, counts) -> bool:
     for i in range(n):
         for j in range(n):
             if u[REACH, i, j] < p[REACH, i, j]:
-                S[DIPLOMACY, i, j] += act[6]
+                S[DIPLOMACY, i, j] += act[REACH_SIZE]
                 counts[REACH] += 1
                 moved = True
             if u[REACH, j, i] < p[REACH, j, i]:
-                S[DIPLOMACY, i, j] += act[6]
+                S[DIPLOMACY, i, j] += act[REACH_SIZE]
     return moved
 
 
@@ -176,8 +178,8 @@ def _advance(A, A0, S, L, flows, pressure, signal, threat, balance, anchor, gain
     A state does not regard itself: the diagonal takes no push (numpy scales it by zero)."""
     n = A.shape[0]
     D = raw.shape[0]
-    inertia, benefit, giver, threat_gain = gains[0], gains[1], gains[2], gains[3]
-    press, balance_gain, noise = gains[4], gains[5], gains[7]
+    inertia, benefit, giver, threat_gain = gains[INERTIA], gains[BENEFIT], gains[GIVER], gains[THREAT_GAIN]
+    press, balance_gain, noise = gains[PRESSURE], gains[BALANCE], gains[NOISE]
     scale = max(n - 2, 1)
     for i in range(n):
         for j in range(n):
@@ -274,7 +276,7 @@ def run_block(A0, S0, L0, anchor, gains, weight, relax, act, hedging, export, co
                 _pressure(flows, hostile, dep, pressure)
             for i in range(n):
                 for j in range(n):
-                    signal[i, j] = gains[r, 6] * hedging[i] * signal[i, j]
+                    signal[i, j] = gains[r, HEDGING] * hedging[i] * signal[i, j]
             _product(A, sym, balance)
             _advance(A, A0, S, L, flows, pressure, signal, threat[t], balance, anchor[r], gains[r], relax[r],
                      z, raw, contrib)
