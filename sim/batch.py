@@ -69,10 +69,10 @@ class Chunk:
     replications: int
     outputs: list[Output]
     pairs: list[tuple[str, str]] | None  # series to keep; None keeps none
-    engine: str = "compiled"  # sim.ensemble.ENGINES; the two agree to rounding, each with itself bit for bit
+    engine: str = ensemble.ENGINES[0]  # the two agree to rounding, each with itself bit for bit
 
 
-def chunks(loaded: LoadedSweep, p: Plan, size: int, engine: str = "compiled") -> list[Chunk]:
+def chunks(loaded: LoadedSweep, p: Plan, size: int, engine: str) -> list[Chunk]:
     s, out = loaded.sweep, []
     keep = s.keep_series
     codes = list(loaded.scenario.actors)
@@ -110,7 +110,7 @@ def chunk_size(runs: int, jobs: int, keep_series: bool) -> int:
 
 
 # --- the output folder ---------------------------------------------------------------
-def manifest(loaded: LoadedSweep, p: Plan, size: int, started: str, engine: str = "compiled") -> dict:
+def manifest(loaded: LoadedSweep, p: Plan, size: int, started: str, engine: str) -> dict:
     s = loaded.sweep
     return {"sweep": s.name, "sweep_file": str(loaded.path), "sweep_sha256": loaded.hash,
             "tool": "tightrope", "tool_version": version("tightrope"), "scenario": loaded.scenario.name,

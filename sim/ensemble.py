@@ -153,7 +153,7 @@ def _run_numpy(m: AlignmentModel, setting: _Setting, seeds: np.ndarray, keep_con
 
 
 def event_table(m: AlignmentModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The model's authored events as cells for :func:`sim.kernel.run_block`: quarter ``t``'s are rows
+    """The model's authored events as cells for :func:`sim.kernel.advance_runs`: quarter ``t``'s are rows
     ``start[t]:start[t + 1]`` of ``cells`` (on a level?, channel, a, b, clamp at zero?) and ``delta``."""
     cells, delta, start = [], [], [0] * (m.n_steps + 1)
     for t in range(m.n_steps):
@@ -166,10 +166,10 @@ def event_table(m: AlignmentModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             np.array(delta, dtype=float))
 
 
-def _stack_rows(R: int, columns) -> np.ndarray:
-    """Numbers or ``(R,)`` arrays as the columns of an ``(R, len(columns))`` table."""
-    cols = [np.broadcast_to(np.asarray(x, dtype=float), (R,)) for x in columns]
-    return np.ascontiguousarray(np.stack(cols, axis=1))
+def _per_run(R: int, x, shape: tuple = ()) -> np.ndarray:
+    """A number or array, one copy per run ``(R, *shape)``: contiguous and writable (numba compiles
+    read-only arrays, such as a broadcast view, apart)."""
+    return np.array(np.broadcast_to(np.asarray(x, dtype=float), (R, *shape)), order="C")
 
 
 def _run_compiled(m: AlignmentModel, setting: _Setting, seeds: np.ndarray, keep_contributions: bool) -> Ensemble:
@@ -177,20 +177,19 @@ def _run_compiled(m: AlignmentModel, setting: _Setting, seeds: np.ndarray, keep_
 
     R, T, n = seeds.size, m.n_steps, len(m.codes)
     c, v = setting.coef, setting.values
-    # Always a writable copy: numba compiles read-only arrays (a broadcast view) apart.
-    lift = lambda x, shape: np.array(np.broadcast_to(np.asarray(x, dtype=float), (R, *shape)), order="C")
     a = setting.anchor
-    anchor = np.ascontiguousarray(np.stack([lift(x, (n, n)) for x in (a.benefits, a.threat, a.pressure, a.balance)], axis=1))
-    gains = _stack_rows(R, [getattr(c, g) for g in kernel.GAINS])
-    act = _stack_rows(R, [v[name] for name in kernel.ACTS])
-    weight, relax = lift(c.channel_weight, (len(dyn.BENEFIT_CHANNELS),)), lift(c.relax_rate, (len(dyn.CHANNELS),))
+    anchor = np.stack([_per_run(R, x, (n, n)) for x in (a.benefits, a.threat, a.pressure, a.balance)], axis=1)
+    gains = np.stack([_per_run(R, getattr(c, g)) for g in kernel.GAINS], axis=1)
+    act = np.stack([_per_run(R, v[name]) for name in kernel.ACTS], axis=1)
+    weight = _per_run(R, c.channel_weight, (len(dyn.BENEFIT_CHANNELS),))
+    relax = _per_run(R, c.relax_rate, (len(dyn.CHANNELS),))
     start, cells, delta = event_table(m)
     hedging, export, conditionality = (np.asarray(x, dtype=float) for x in (c.hedging, m.export, m.conditionality))
     alignment = np.empty((R, T, n, n))
     contributions = np.zeros((R, T, len(dyn.DRIVERS), n, n) if keep_contributions else (0, T, len(dyn.DRIVERS), n, n))
     counts = np.zeros((R, len(RULES)), dtype=np.int64)
-    kernel.run_block(m.A, m.S, m.L, anchor, gains, weight, relax, act, hedging, export, conditionality,
-                     start, cells, delta, m._rank.astype(np.int64), seeds, alignment, counts, contributions)
+    kernel.advance_runs(m.A, m.S, m.L, anchor, gains, weight, relax, act, hedging, export, conditionality,
+                        start, cells, delta, m._rank.astype(np.int64), seeds, alignment, counts, contributions)
     return Ensemble(seeds, alignment, {rule: counts[:, k] for k, rule in enumerate(RULES)},
                     contributions if keep_contributions else None)
 

@@ -9,8 +9,8 @@ helper). Tests hold it to the Mesa model and to the numpy ensemble to 1e-12; the
 differ only in rounding (numpy's matrix products go through BLAS).
 
 Each run is advanced alone, so its result depends on nothing but its own inputs: not on
-the runs that share its block, nor on the thread that computes it. The functions release
-the GIL, so worker threads run blocks side by side; the compiled code is cached on disk
+the runs that share its call, nor on the thread that computes it. The functions release
+the GIL, so worker threads run chunks side by side; the compiled code is cached on disk
 (``cache=True``), so only the first use on a machine pays for compiling it.
 """
 
@@ -33,8 +33,8 @@ ACTS = ("arms_offer_rate", "arms_offer_size", "aid_review_rate", "aid_cut_gap", 
         "outreach_rate", "outreach_size")
 INERTIA, BENEFIT, GIVER, THREAT_GAIN, PRESSURE, BALANCE, HEDGING, NOISE = range(len(GAINS))
 OFFER_RATE, OFFER_SIZE, REVIEW_RATE, CUT_GAP, CUT_SHARE, REACH_RATE, REACH_SIZE = range(len(ACTS))
-OFFER, CUT, RESTORE, REACH = range(4)  # decision rules, in sim.model.RULES order
 N_RULES = 4
+OFFER, CUT, RESTORE, REACH = range(N_RULES)  # decision rules, in sim.model.RULES order
 N_DRIVERS = len(DRIVERS)
 
 
@@ -92,22 +92,21 @@ def _threat_series(S0, L0, ev_start, ev_cells, ev_delta, rate, out):
     stocks follow the authored events and their relaxation alone: one series serves every run
     that relaxes them at the same rate."""
     n = out.shape[1]
-    S, L = S0[THREAT].copy(), L0[THREAT].copy()
+    S, L = S0.copy(), L0.copy()
     for t in range(1, out.shape[0]):
         for e in range(ev_start[t], ev_start[t + 1]):
             cell = ev_cells[e]
             if cell[1] == THREAT:
-                X = S if cell[0] == 0 else L
-                X[cell[2], cell[3]] += ev_delta[e]
+                _land(S, L, cell[0], cell[1], cell[2], cell[3], ev_delta[e], cell[4] == 1)
         for a in range(n):
             for b in range(n):
-                s = min(max(S[0, a], 0.0), max(S[0, b], 0.0))
+                s = min(max(S[THREAT, 0, a], 0.0), max(S[THREAT, 0, b], 0.0))
                 for k in range(1, n):
-                    s += min(max(S[k, a], 0.0), max(S[k, b], 0.0))
+                    s += min(max(S[THREAT, k, a], 0.0), max(S[THREAT, k, b], 0.0))
                 out[t, a, b] = np.tanh(s)
         for g in range(n):
             for r in range(n):
-                S[g, r] = S[g, r] + rate * (L[g, r] - S[g, r])
+                S[THREAT, g, r] = S[THREAT, g, r] + rate * (L[THREAT, g, r] - S[THREAT, g, r])
 
 
 @jit
@@ -152,12 +151,13 @@ def _act(S, L, L0, p, u, act, counts) -> bool:
                 counts[OFFER] += 1
                 moved = True
             level = L[AID, i, j]
-            if u[CUT, i, j] < p[CUT, i, j]:
+            restore = u[RESTORE, i, j] < p[RESTORE, i, j]
+            if u[CUT, i, j] < p[CUT, i, j]:  # a cut wins over a restore, as in numpy's where()
                 L[AID, i, j] = max(level + -1.0 * (level * act[CUT_SHARE]), 0.0)
                 counts[CUT] += 1
-            elif u[RESTORE, i, j] < p[RESTORE, i, j]:
+            elif restore:
                 L[AID, i, j] = max(level + (L0[AID, i, j] - level), 0.0)
-            if u[RESTORE, i, j] < p[RESTORE, i, j]:
+            if restore:
                 counts[RESTORE] += 1
     # A visit is mutual: i's outreach to j and j's to i both land on both cells, in that order.
     for i in range(n):
@@ -216,9 +216,9 @@ def _advance(A, A0, S, L, flows, pressure, signal, threat, balance, anchor, gain
 
 
 @jit
-def run_block(A0, S0, L0, anchor, gains, weight, relax, act, hedging, export, conditionality,
+def advance_runs(A0, S0, L0, anchor, gains, weight, relax, act, hedging, export, conditionality,
               ev_start, ev_cells, ev_delta, rank, seeds, alignment, counts, contributions):
-    """Advance every run of a block through every quarter, writing its scores in ``alignment``.
+    """Advance every run through every quarter, writing its scores in ``alignment``.
 
     Per run ``r``: ``anchor[r]`` stacks the anchor's benefits, threat, pressure and balance;
     ``gains[r]``, ``act[r]`` follow :data:`GAINS` and :data:`ACTS`. The run draws what

@@ -94,14 +94,8 @@ def seed(value, st):
     # pcg_setseq_128_srandom_r: state 0, inc = initseq * 2 + 1, step, add initstate, step.
     st[2], st[3] = (w2 << U(1)) | (w3 >> U(63)), (w3 << U(1)) | U(1)
     st[0], st[1] = st[2], st[3]
-    st[0], st[1] = _add128(st[0], st[1], w0, w1)
-    _step(st)
-
-
-@jit
-def _step(st):
-    hi, lo = _mul128(st[0], st[1], MULT_HI, MULT_LO)
-    st[0], st[1] = _add128(hi, lo, st[2], st[3])
+    hi, lo = _add128(st[0], st[1], w0, w1)
+    st[0], st[1], _ = _next(hi, lo, st[2], st[3])
 
 
 @jit
