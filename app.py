@@ -1,22 +1,22 @@
 """Tightrope in the classroom: change the assumptions, watch the alignment scores move, see why.
 
 Layout and widgets only. Every number, table and chart comes from ``sim/``
-(``sim.classroom`` and ``sim.charts``); the what-if itself is a ``sim.whatif.WhatIf``
+(``sim.classroom.tables`` and ``sim.classroom.charts``); the what-if itself is a ``sim.classroom.whatif.WhatIf``
 built from the widgets, shared in the page's URL and shown as a scenario file.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from sim import charts, classroom, ledger, whatif
-from sim.schema import EVENT_KINDS, Event
-from sim.whatif import WhatIf
-from sim.yamlread import MAX_BYTES, InputError
+from sim.classroom import charts, tables as classroom, whatif
+from sim.classroom.whatif import WhatIf
+from sim.scenario import ledger, shipped
+from sim.scenario.errors import InputError
+from sim.scenario.schema import EVENT_KINDS, Event
+from sim.scenario.yamlread import MAX_BYTES
 
-SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+SCENARIOS = shipped.scenarios()
 DEFAULT_PERIOD = ("2014Q1", "2019Q4")
 
 st.set_page_config(page_title="Tightrope: the Pakistan-Russia thaw", layout="wide")
@@ -45,7 +45,7 @@ def side(whatif_key: str, replications: int) -> classroom.Side:
 # loading another one bumps ``state.gen``, so every widget is drawn afresh with a new key
 # and its new starting value, instead of being overwritten through the Session State API.
 def base_value(base: str, name: str) -> float:
-    setting = scenarios()[base].assumptions.get(name)
+    setting = scenarios()[base].scenario.assumptions.get(name)
     if setting is None:
         return ledger.assumptions()[name].default
     return float(setting if isinstance(setting, int | float) else setting.value)
@@ -66,10 +66,10 @@ def current() -> WhatIf:
     base = state[key("base")]
     assumptions = {name: float(state[key(name)]) for name in ledger.assumptions()
                    if state[key(name)] != base_value(base, name)}
-    dropped = tuple(e.id for e in scenarios()[base].events if e.id and e.id in state.dropped)
+    dropped = tuple(e.id for e in scenarios()[base].scenario.events if e.id and e.id in state.dropped)
     seed = int(state[key("seed")])
     return WhatIf(base=base, name=state[key("name")] or "My what-if", assumptions=assumptions, drop_events=dropped,
-                  events=tuple(state.added), seed=None if seed == scenarios()[base].seed else seed)
+                  events=tuple(state.added), seed=None if seed == scenarios()[base].scenario.seed else seed)
 
 
 def flip(event_id: str) -> None:
@@ -137,12 +137,12 @@ with st.sidebar:
     st.header("Your what-if")
     files = list(scenarios())
     base = st.selectbox("Start from scenario", files, index=files.index(loaded.base), key=key("base"), on_change=reset,
-                        format_func=lambda f: scenarios()[f].name, help="Every file in scenarios/")
-    st.caption(scenarios()[base].description)
+                        format_func=lambda f: scenarios()[f].scenario.name, help="Every file in scenarios/")
+    st.caption(scenarios()[base].scenario.description)
     st.text_input("Name of your what-if", value=loaded.name, key=key("name"), max_chars=80)
     left, right = st.columns(2)
     left.number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, key=key("seed"),
-                      value=loaded.seed if loaded.seed is not None else scenarios()[base].seed,
+                      value=loaded.seed if loaded.seed is not None else scenarios()[base].scenario.seed,
                       help="The same seed gives the same run, bit for bit")
     right.number_input("Replications", min_value=1, max_value=500, step=10, key="reps",
                        help="More than 1 draws 10-90 % bands from that many seeds")
@@ -157,14 +157,14 @@ with st.sidebar:
     # Their labels stay fixed: a new label would be a new expander, closed again.
     events_list = st.expander("The scenario's events", key="events_open", on_change="rerun")
     with events_list:
-        for e in scenarios()[base].events if events_list.open else ():
+        for e in scenarios()[base].scenario.events if events_list.open else ():
             if e.id:
                 st.toggle(f"{e.date} · {e.from_} → {', '.join(e.targets())} · {e.label or e.type}",
                           value=e.id not in state.dropped, key=key(e.id), on_change=flip, args=(e.id,))
     add_form = st.expander("Add an event", key="add_open", on_change="rerun")
     with add_form:
         if add_form.open:
-            codes = list(scenarios()[base].actors)
+            codes = list(scenarios()[base].scenario.actors)
             st.selectbox("Type", list(EVENT_KINDS), key="new_type", help="\n".join(f"- {k}: {v.meaning}" for k, v in EVENT_KINDS.items()))
             st.selectbox("From", codes, key="new_from", index=codes.index("USA") if "USA" in codes else 0)
             st.selectbox("To", codes, key="new_to", index=codes.index("PAK") if "PAK" in codes else 1)
@@ -188,7 +188,7 @@ with st.sidebar:
 
 # --- the runs -------------------------------------------------------------------------
 w = current()
-plain = WhatIf(base=w.base, name=scenarios()[w.base].name, seed=w.seed)
+plain = WhatIf(base=w.base, name=scenarios()[w.base].scenario.name, seed=w.seed)
 base_side, what_side = side(plain.key(), state.reps), side(w.key(), state.reps)
 token = whatif.to_token(w)
 st.query_params.from_dict({"w": token, "reps": str(state.reps)})
@@ -207,8 +207,8 @@ for kept in KEPT:
     if kept in state:
         state[kept] = state[kept]
 tabs = st.tabs(TABS, key="tab", on_change="rerun")
-labels = [base_side.model.date_label(t) for t in range(base_side.model.n_steps)]
-codes = base_side.model.codes
+labels = [base_side.world.date_label(t) for t in range(base_side.world.n_steps)]
+codes = list(base_side.world.codes)
 
 
 def keep(name: str, options, default) -> None:

@@ -1,15 +1,22 @@
-"""Shared fixtures: paths and loaded scenarios."""
+"""Shared fixtures and helpers: paths, loaded scenarios, and one seeded run of a scenario."""
 
 import os
 from pathlib import Path
 
 import pytest
 
-from sim.loader import load
+from sim.model.mesa_model import run as run_world
+from sim.model.world import compile
+from sim.scenario.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 SHARED = Path(os.environ.get("TIGHTROPE_SHARED", ROOT.parent / "shared"))  # the source documents
+
+
+def run(scenario, seed=None, overrides=None):
+    """One seeded run of a scenario through the Mesa model."""
+    return run_world(compile(scenario, overrides), seed)
 
 
 @pytest.fixture(scope="session")

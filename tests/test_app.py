@@ -5,7 +5,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sim import charts, whatif
+from sim.classroom import charts, whatif
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")

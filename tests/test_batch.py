@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, SCENARIOS
-from sim import ensemble
-from sim.model import AlignmentModel
+from sim.engine import ensemble
+from sim.model.world import compile
+from tests.conftest import run
 
 SWEEP = f"""name: t
 scenario: {SCENARIOS / 'baseline.yaml'}
@@ -87,20 +88,22 @@ def test_jobs_chunking_and_a_dask_cluster_give_identical_runs(sweep, reference, 
         pd.testing.assert_frame_equal(runs(out), runs(reference), check_exact=True)
 
 
-def test_the_numpy_engine_gives_the_same_runs_to_rounding_and_a_folder_keeps_its_engine(sweep, reference, tmp_path):
+def test_a_folder_begun_by_the_retired_numpy_engine_is_refused_on_resume(sweep, reference, tmp_path):
     import json
     assert json.loads((reference / "manifest.json").read_text())["engine"] == "compiled"
-    out = tmp_path / "numpy"
-    tightrope("batch", sweep, "--out", out, "--engine", "numpy")
-    ref, mine = runs(reference), runs(out)
-    assert json.loads((out / "manifest.json").read_text())["engine"] == "numpy"
-    assert mine[["run", "seed", "partners_by_2020"]].equals(ref[["run", "seed", "partners_by_2020"]])
-    for name in ("pak_rus_2025", "pak_rus_mean", "balanced"):
-        assert np.abs(mine[name] - ref[name]).max() <= 1e-12, name
-    assert np.allclose(mine["partners_from"], ref["partners_from"], rtol=0, atol=0, equal_nan=True)
-    switched = tightrope("batch", sweep, "--out", reference, "--resume", "--engine", "numpy", check=False)
-    assert switched.returncode == 2 and len(switched.stderr.strip().splitlines()) == 1
-    assert "computed by the compiled engine; resume with --engine compiled" in switched.stderr
+    for engine in ("numpy", None):  # older folders recorded no engine: they were all numpy's
+        out = tmp_path / f"old-{engine}"
+        (out / ".chunks").mkdir(parents=True)
+        info = json.loads((reference / "manifest.json").read_text()) | {"finished": None}
+        if engine:
+            info["engine"] = engine
+        else:
+            del info["engine"]
+        (out / "manifest.json").write_text(json.dumps(info))
+        refused = tightrope("batch", sweep, "--out", out, "--resume", check=False)
+        assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+        assert "begun by the numpy engine, which this version no longer has" in refused.stderr
+        assert sorted(p.name for p in out.iterdir()) == [".chunks", "manifest.json"]  # nothing written
 
 
 def test_a_batch_row_equals_tightrope_run_with_that_seed(reference, tmp_path):
@@ -119,11 +122,10 @@ def test_a_vectorised_batch_equals_the_same_seeds_run_one_by_one(baseline):
     seeds = np.array([5, 17, 2**32 - 1, 40_000])
     gains = np.array([0.1, 0.5, 1.0, 1.9])
     weights = np.array([0.0, 0.3, 1.5, 3.0])
-    together = ensemble.run(baseline, seeds, overrides={"noise_sd": 0.03},
+    together = ensemble.run(compile(baseline, {"noise_sd": 0.03}), seeds,
                             varied={"hedging_gain": gains, "weight_aid": weights})
     for r, seed in enumerate(seeds):
-        alone = AlignmentModel(baseline, seed=int(seed), overrides={"noise_sd": 0.03, "hedging_gain": gains[r],
-                                                                    "weight_aid": weights[r]}).run()
+        alone = run(baseline, int(seed), {"noise_sd": 0.03, "hedging_gain": gains[r], "weight_aid": weights[r]})
         assert np.abs(alone.alignment - together.alignment[r]).max() <= 1e-12
 
 
@@ -203,8 +205,8 @@ outputs:
     assert "inertia_rate" in done.stdout and "ST" in done.stdout
     png = tmp_path / "out" / "sensitivity-sobol.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    from sim import sensitivity
-    from sim.sweep import load_sweep
+    from sim.batch import sensitivity
+    from sim.batch.sweep import load_sweep
     table, skipped = sensitivity.indices("sobol", load_sweep(path).sweep, runs(tmp_path / "out"))
     st = table.set_index("assumption")["ST"]
     assert st["inertia_rate"] > 0.5 > 0.1 > st["outreach_rate"] and not skipped

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sim import calibration
+from sim.model import calibration
 
 SEEDS = range(100)
 

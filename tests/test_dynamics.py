@@ -3,7 +3,7 @@
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
-from sim import decisions, dynamics as dyn
+from sim.model import decisions, dynamics as dyn
 
 N = 5
 

@@ -5,8 +5,8 @@ from collections import Counter
 import pytest
 
 from conftest import SCENARIOS, SHARED
-from sim import ledger
-from sim.loader import load
+from sim.scenario import ledger
+from sim.scenario.loader import load
 
 
 def source_text(source: ledger.Source) -> str:

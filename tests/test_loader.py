@@ -7,8 +7,8 @@ import pytest
 
 from conftest import ROOT, SCENARIOS
 from sim import cli
-from sim.loader import load
-from sim.schema import json_schema
+from sim.scenario.loader import load
+from sim.scenario.schema import json_schema
 
 LINE = re.compile(r"^[^\n]+:\d+:\d+: .+$")
 

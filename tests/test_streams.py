@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim import streams
+from sim.engine import streams
 
 SEEDS = [0, 1, 2, 7, 2**31, 2**32 - 1, 2**32, 2**40 + 5, 2**63, 2**64 - 1]
 

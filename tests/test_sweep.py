@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, SCENARIOS
-from sim import batch, cli, outputs, samplers
-from sim.sweep import json_schema, load_sweep
+from sim import cli
+from sim.batch import outputs, plan as planning, samplers
+from sim.model.measures import pair_mean
+from sim.batch.sweep import json_schema, load_sweep
 
 LINE = re.compile(r"^[^\n]+:\d+:\d+: .+$")
 
@@ -72,7 +74,7 @@ def test_a_missing_base_scenario_and_a_yaml_alias_are_refused(tmp_path, capsys):
 
 
 def test_seeds_are_spawned_from_the_sweep_seed_by_run_index(tmp_path):
-    p = batch.plan(load_sweep(write(tmp_path, SWEEP)))
+    p = planning.plan(load_sweep(write(tmp_path, SWEEP)))
     spawned = np.random.SeedSequence(3).spawn(p.runs)
     assert p.seeds(np.arange(p.runs)).tolist() == [int(c.generate_state(1, np.uint32)[0]) for c in spawned]
     assert len(set(p.seeds(np.arange(p.runs)).tolist())) == p.runs
@@ -97,7 +99,7 @@ def test_outputs_measure_what_they_say():
     A = np.zeros((2, 6, 3, 3))
     A[0, :, 0, 1] = A[0, :, 1, 0] = [0.0, 0.2, 0.6, 0.7, 0.4, 0.1]  # run 0 crosses 0.5 in 2010Q3
     A[1, :, 0, 1] = A[1, :, 1, 0] = -0.3  # run 1 never does
-    series = outputs.pair_scores(A, 0, 1)
+    series = pair_mean(A, 0, 1)
     got = outputs.first_crossing(series, years, 0.5, None)
     assert got[0] == 2010.5 and np.isnan(got[1])
     assert outputs.first_crossing(series, years, None, 0.25)[0] == 2010.0
@@ -118,7 +120,7 @@ def test_committed_sweep_schema_equals_the_printed_one(capsys):
 def test_every_lesson_sweep_is_valid(path):
     loaded = load_sweep(path)
     assert loaded.sweep.description and path.read_text().startswith("# yaml-language-server: $schema=../../sweep.schema.json")
-    assert 0 < batch.plan(loaded).runs <= 10_000
+    assert 0 < planning.plan(loaded).runs <= 10_000
 
 
 def test_a_sweep_too_big_to_run_is_refused_before_its_design_is_drawn(tmp_path, capsys):

@@ -1,0 +1,197 @@
+"""What the classroom app shows, as tables: no Streamlit here, so it is tested like the rest.
+
+A side is one scenario run: its seeded run (for the event log and the drivers)
+and, when asked for, replications (for the 10-90 % bands). The app compares the
+what-if side against the baseline side pair by pair.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.engine import ensemble
+from sim.engine.ensemble import Ensemble
+from sim.model import measures, report
+from sim.model.dynamics import DRIVER_ASSUMPTIONS
+from sim.model.mesa_model import run
+from sim.model.run import Run
+from sim.model.world import World, compile
+from sim.scenario import dates, ledger
+from sim.scenario.loader import Loaded, load
+from sim.scenario.schema import Scenario
+
+DEFAULT_PAIRS = (("PAK", "RUS"), ("PAK", "USA"), ("RUS", "IND"), ("IND", "USA"))
+BAND = (10, 90)  # percentiles of the uncertainty band
+
+
+@dataclass(frozen=True)
+class Side:
+    """One scenario, run: the seeded run and, if asked for, its replications."""
+
+    scenario: Scenario
+    run: Run
+    replicas: Ensemble | None
+
+    @property
+    def world(self) -> World:
+        return self.run.world
+
+    def pair(self, a: str, b: str) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """The pair's mean score over time: the centre line and the band (None for one run)."""
+        if self.replicas is None:
+            return self.run.pair(a, b), None, None
+        series = self.replicas.pair(a, b)
+        low, mid, high = np.percentile(series, [BAND[0], 50, BAND[1]], axis=0)
+        return mid, low, high
+
+    def alignment_at(self, step: int) -> np.ndarray:
+        """Scores at one step: the seeded run's, or the median of the replications."""
+        if self.replicas is None:
+            return self.run.alignment[step]
+        return np.median(self.replicas.alignment[:, step], axis=0)
+
+
+def replication_seeds(seed: int, replications: int) -> np.ndarray:
+    """Seeds of the replications, derived from the run's seed; each one is a `tightrope run --seed`."""
+    return np.random.SeedSequence(seed).generate_state(replications, dtype=np.uint32)
+
+
+def run_side(scenario: Scenario, replications: int = 1, threads: int = 2) -> Side:
+    """The seeded run and, for more than one replication, the ensemble split over ``threads``.
+
+    numpy releases the GIL in its loops, so the halves overlap; each replication is the
+    same whichever half it lands in (a test checks), so the split changes nothing but time.
+    """
+    world = compile(scenario)
+    with ThreadPoolExecutor(threads) as pool:
+        seeded = pool.submit(run, world)
+        chunks = np.array_split(replication_seeds(scenario.seed, replications), threads) if replications > 1 else []
+        parts = [pool.submit(ensemble.run, world, chunk) for chunk in chunks if chunk.size]
+        replicas = ensemble.concat([p.result() for p in parts]) if parts else None
+        return Side(scenario, seeded.result(), replicas)
+
+
+def scenario_files(directory: Path) -> dict[str, Loaded]:
+    """Every scenario file in ``directory`` that loads, by file name (the baseline first)."""
+    found = {}
+    for path in sorted(directory.glob("*.yaml"), key=lambda p: (p.stem != "baseline", p.name)):
+        found[path.name] = load(path)
+    return found
+
+
+def pair_label(scenario: Scenario, a: str, b: str) -> str:
+    return f"{scenario.actors[a].name} - {scenario.actors[b].name}"
+
+
+def series(base: Side, whatif: Side, pairs) -> pd.DataFrame:
+    """Long table for the chart: quarter, pair, run (baseline / what-if), score and band."""
+    m = base.world
+    years = np.array([dates.decimal_year(m.start + t) for t in range(m.n_steps)])
+    labels = np.array([m.date_label(t) for t in range(m.n_steps)])
+    columns: dict[str, list] = {"year": [], "quarter": [], "pair": [], "run": [], "score": [], "low": [], "high": []}
+    for a, b in pairs:
+        for run, side in (("baseline", base), ("what-if", whatif)):
+            mid, low, high = side.pair(a, b)
+            blank = np.full(m.n_steps, np.nan)
+            for key, values in (("year", years), ("quarter", labels), ("score", mid),
+                                ("low", blank if low is None else low), ("high", blank if high is None else high)):
+                columns[key].append(values)
+            columns["pair"].append(np.full(m.n_steps, pair_label(base.scenario, a, b), dtype=object))
+            columns["run"].append(np.full(m.n_steps, run, dtype=object))
+    if not pairs:
+        return pd.DataFrame(columns)
+    return pd.DataFrame({key: np.concatenate(parts) for key, parts in columns.items()})
+
+
+def differences(table: pd.DataFrame) -> pd.DataFrame:
+    """What-if minus baseline, per pair and quarter."""
+    run, score = table["run"].to_numpy(), table["score"].to_numpy()
+    base, what = run == "baseline", run == "what-if"  # series() writes them in the same order
+    return pd.DataFrame({"year": table["year"].to_numpy()[base], "quarter": table["quarter"].to_numpy()[base],
+                         "pair": table["pair"].to_numpy()[base], "difference": score[what] - score[base]})
+
+
+def event_marks(base: Scenario, whatif: Scenario) -> pd.DataFrame:
+    """Authored events for the time axis: kept, dropped in the what-if, or added by it."""
+    dropped = set(whatif.drop_events) - set(base.drop_events)
+    rows = []
+    for origin, events in (("baseline", base.events), ("added", whatif.events[len(base.events):])):
+        for e in events:
+            if e.id is not None and e.id in base.drop_events:
+                continue
+            status = "dropped" if e.id in dropped else ("added" if origin == "added" else "kept")
+            rows.append({"year": dates.decimal_year(dates.ordinal(e.date)), "quarter": dates.label(dates.ordinal(e.date)),
+                         "who": f"{e.from_} -> {', '.join(e.targets())}", "type": e.type, "status": status,
+                         "label": e.label or e.type.replace("_", " "), "id": e.id or ""})
+    return pd.DataFrame(rows, columns=["year", "quarter", "who", "type", "status", "label", "id"])
+
+
+def network(side: Side, step: int) -> tuple[pd.DataFrame, pd.DataFrame, tuple[int, int]]:
+    """Nodes on a circle and one edge per pair, coloured by their mean score at ``step``; triad counts."""
+    codes = side.world.codes
+    A = side.alignment_at(step)
+    angle = np.pi / 2 - 2 * np.pi * np.arange(len(codes)) / len(codes)
+    x, y = np.cos(angle), np.sin(angle)
+    nodes = pd.DataFrame({"code": codes, "name": [side.world.names[c] for c in codes], "x": x, "y": y})
+    P = measures.symmetric(A)
+    edges = []
+    for i in range(len(codes)):
+        for j in range(i + 1, len(codes)):
+            pair = f"{codes[i]}-{codes[j]}"
+            for end in (i, j):
+                edges.append({"pair": pair, "score": float(P[i, j]), "strength": abs(float(P[i, j])),
+                              "x": float(x[end]), "y": float(y[end])})
+    balanced, unbalanced = measures.triads(A)
+    return nodes, pd.DataFrame(edges), (int(balanced), int(unbalanced))
+
+
+def why(side: Side, a: str, b: str, start: int, end: int) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Why a->b and b->a moved over the steps: each driver's share, the events behind it, and
+    one sentence per direction naming the driver that pushed most and the claims it rests on."""
+    explained = report.explain(side.run, a, b, start, end)
+    rows = [{"direction": direction, "driver": driver, "contribution": value,
+             "assumptions": ", ".join(DRIVER_ASSUMPTIONS[driver])}
+            for direction, part in explained["directions"].items() for driver, value in part["drivers"].items()]
+    log = [{"quarter": e.date, "event": e.type.replace("_", " "), "from": e.source, "to": e.target,
+            "size": e.magnitude, "decided by": "scenario" if e.origin == "scenario" else e.origin,
+            "reason": e.reason, "claims": ", ".join(e.claims), "between the two": e in explained["events"]}
+           for e in (*explained["events"], *explained["related_events"])]
+    lines = []
+    for direction, part in explained["directions"].items():
+        driver, push = max(part["drivers"].items(), key=lambda item: abs(item[1]))
+        basis = explained["basis"][driver]
+        claims = sorted({c for ids in basis.values() for c in ids})
+        lines.append(f"{direction}: {part['from']:+.2f} to {part['to']:+.2f} from {side.world.date_label(start)} "
+                     f"to {side.world.date_label(end)}; the biggest push was {driver} ({push:+.3f}), "
+                     f"which rests on {', '.join(basis)} (claims: {', '.join(claims)}).")
+    log_table = pd.DataFrame(log).sort_values("quarter", kind="stable") if log else pd.DataFrame(log)
+    return pd.DataFrame(rows), log_table, lines
+
+
+def claims_table() -> pd.DataFrame:
+    sources = ledger.sources()
+    return pd.DataFrame([{"id": c.id, "source": sources[c.source].title, "kind": c.kind,
+                          "actors": ", ".join(c.actors), "year": c.year, "quote": c.quote}
+                         for c in ledger.claims().values()])
+
+
+def assumption_evidence(name: str) -> list[tuple[str, str, str]]:
+    """(claim id, quote, source title) for each claim an assumption rests on."""
+    claims, sources = ledger.claims(), ledger.sources()
+    return [(cid, claims[cid].quote, sources[claims[cid].source].title) for cid in ledger.assumptions()[name].claims]
+
+
+def tooltip(name: str) -> str:
+    """An assumption's meaning, unit and range, and the quotes behind it, for a slider's help."""
+    a = ledger.assumptions()[name]
+    quotes = "\n".join(f'- "{quote}" ({cid}, {title})' for cid, quote, title in assumption_evidence(name))
+    return f"{a.meaning}\n\nUnit: {a.unit}. Range {a.low} to {a.high}; default {a.default}.\n\nSources:\n{quotes}"
+
+
+def tidy_download(side: Side) -> bytes:
+    return report.tidy(side.run).to_csv(index=False).encode("utf-8")

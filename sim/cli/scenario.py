@@ -1,0 +1,281 @@
+"""The scenario commands of ``tightrope``: run, compare, explain, validate, schema, claims.
+
+Each command imports what it needs when it runs, so ``--help`` and ``validate`` start
+quickly (the Mesa model and pandas are for the commands that run a scenario).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from sim.scenario.errors import InputError, Problem, did_you_mean
+
+FORMATS = (".csv", ".parquet", ".json")
+
+
+def overrides(pairs: list[str]) -> dict[str, float]:
+    """``--set NAME=VALUE`` options as assumption values, each checked against its allowed range."""
+    import math
+
+    from sim.scenario import ledger
+
+    catalogue, out, problems = ledger.assumptions(), {}, []
+    for k, item in enumerate(pairs, 1):
+        where = f"--set {item}"
+        name, sep, raw = item.partition("=")
+        if not sep:
+            problems.append(Problem("<command line>", 1, k, f"{where}: expected NAME=VALUE"))
+            continue
+        if name not in catalogue:
+            problems.append(Problem("<command line>", 1, k, f"{where}: unknown assumption '{name}' "
+                                    f"({did_you_mean(name, catalogue)}see 'tightrope claims --assumptions')"))
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            problems.append(Problem("<command line>", 1, k, f"{where}: '{raw}' is not a number"))
+            continue
+        a = catalogue[name]
+        if not (a.low <= value <= a.high) or not math.isfinite(value):
+            problems.append(Problem("<command line>", 1, k, f"{where}: out of range (expected {a.low} to {a.high}: {a.unit})"))
+            continue
+        out[name] = value
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _world(path: str, sets: list[str] | None):
+    from sim.model.world import compile
+    from sim.scenario.loader import load
+
+    fixed = overrides(sets or [])
+    return compile(load(path), fixed)
+
+
+def _run(path: str, seed: int | None, sets: list[str] | None):
+    from sim.model.mesa_model import run
+
+    return run(_world(path, sets), seed)
+
+
+def _fmt(x: float) -> str:
+    return "" if x != x else f"{x:+.2f}"
+
+
+def cmd_run(args) -> int:
+    from sim.model import report
+
+    out = Path(args.out) if args.out else None
+    if out and out.suffix.lower() not in FORMATS:
+        raise InputError.command_line(f"--out {out}: unknown format (expected a name ending in {', '.join(FORMATS)})")
+    run = _run(args.scenario, args.seed, args.set)
+    w = run.world
+    print(f"{w.name}: {w.date_label(0)} to {w.date_label(w.n_steps - 1)}, seed {run.seed}")
+    print(textwrap.fill(w.description, 88))
+    print(f"\nAlignment in {w.date_label(w.n_steps - 1)}: how each row regards each column (-1 hostile .. +1 aligned)\n")
+    print(report.final_scores(run).to_string(float_format=_fmt, na_rep="·"))
+    print("\nPairs (mean of both directions), start -> end:")
+    for x, a in enumerate(w.codes):
+        for b in w.codes[x + 1:]:
+            series = run.pair(a, b)
+            print(f"  {w.names[a] + ' - ' + w.names[b]:<30} {series[0]:+.2f} -> {series[-1]:+.2f}")
+    own = sum(e.origin != "scenario" for e in run.log)
+    print(f"\n{len(run.log)} events ({own} decided by the states themselves). "
+          f"Ask why with: tightrope explain {args.scenario} --pair PAK:RUS")
+    if out:
+        report.write(run, out)
+        print(f"Wrote {out} ({w.n_steps * len(w.codes) * (len(w.codes) - 1)} rows)")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from sim.model import report
+    from sim.model.mesa_model import run
+
+    base_w, what_w = _world(args.base, args.set), _world(args.whatif, args.set)
+    seed = args.seed if args.seed is not None else base_w.seed
+    table = report.compare(run(base_w, seed), run(what_w, seed), args.threshold)
+    print(f"{what_w.name} against {base_w.name}, seed {seed}; a pair diverges once the gap reaches {args.threshold}")
+    print(textwrap.fill(what_w.description, 88) + "\n")
+    print(f"  {'pair':<30} {'diverges':>9} {'widest gap':>11} {'when':>7} {'end gap':>8}   base -> what-if at end")
+    for r in table.itertuples():
+        print(f"  {r.names:<30} {r.diverges_from:>9} {r.widest_gap:>+11.2f} {r.widest_at:>7} {r.end_gap:>+8.2f}"
+              f"   {r.base_end:+.2f} -> {r.whatif_end:+.2f}")
+    return 0
+
+
+def _window(world, start: str | None, end: str | None) -> tuple[int, int]:
+    from sim.scenario import dates
+
+    def step(text: str, last: bool, flag: str) -> int:
+        try:
+            year, q = dates.parse(text)
+        except ValueError as err:
+            raise InputError.command_line(f"{flag} {text!r}: {err}") from None
+        if last and len(text) == 4:
+            q = 4
+        return min(max(year * 4 + q - 1 - world.start, 0), world.n_steps - 1)
+
+    lo = step(start, False, "--from") if start else 0
+    hi = step(end, True, "--to") if end else world.n_steps - 1
+    if hi <= lo:
+        raise InputError.command_line(f"--from {start} --to {end}: expected a window that ends after it starts")
+    return lo, hi
+
+
+def cmd_explain(args) -> int:
+    from sim.model import report
+    from sim.scenario import ledger
+
+    a, _, b = args.pair.partition(":")
+    run = _run(args.scenario, args.seed, args.set)
+    w = run.world
+    unknown = [c for c in (a, b) if c not in w.index]
+    if unknown or a == b:
+        raise InputError.command_line(f"--pair {args.pair}: expected two different actors of the scenario, e.g. PAK:RUS "
+                                      f"(actors: {', '.join(w.codes)})")
+    lo, hi = _window(w, args.start, args.end)
+    why = report.explain(run, a, b, lo, hi)
+    claims = ledger.claims()
+    print(f"Why {w.names[a]} and {w.names[b]} moved, {w.date_label(lo)} to {w.date_label(hi)} ({w.name}, seed {run.seed})\n")
+    for direction, d in why["directions"].items():
+        x, y = direction.split("->")
+        print(f"{w.names[x]} -> {w.names[y]}: {d['from']:+.2f} -> {d['to']:+.2f} ({d['to'] - d['from']:+.2f})")
+        for name, v in sorted(d["drivers"].items(), key=lambda kv: -abs(kv[1])):
+            bar = ("+" if v > 0 else "-") * min(int(round(abs(v) * 40)), 40)
+            print(f"    {name:<9} {v:+.3f} {bar}")
+    for title, events in (("Events between them", why["events"]), ("Events touching either", why["related_events"])):
+        print(f"\n{title}:" + ("" if events else " none"))
+        for e in events[: args.max_events]:
+            who = "scenario" if e.origin == "scenario" else f"decided by {e.origin}"
+            print(f"  {e.date} {e.type:<20} {e.source}->{e.target} {e.magnitude:.2f}  {e.reason} [{who}]")
+            for cid in e.claims[:2]:
+                print(f"      {cid}: \"{claims[cid].quote}\"")
+        if len(events) > args.max_events:
+            print(f"  ... and {len(events) - args.max_events} more (--max-events)")
+    print("\nWhat the three largest drivers rest on (tightrope claims --assumption NAME for all):")
+    first = next(iter(why["directions"].values()))["drivers"]
+    for driver in sorted(first, key=lambda k: -abs(first[k]))[:3]:
+        name, cids = next(iter(why["basis"][driver].items()))
+        print(f"  {driver} <- {name} = {w.values[name]:g}")
+        for cid in cids[:2]:
+            print(f"      {cid}: \"{claims[cid].quote}\"")
+    return 0
+
+
+def _is_sweep(path: str) -> bool:
+    """A sweep file names a scenario and what to vary; anything else is read as a scenario."""
+    from sim.scenario.loader import find
+    from sim.scenario.yamlread import read
+
+    try:
+        data = read(find(path)).data
+    except InputError:
+        return False  # loading it as a scenario reports the problem
+    return isinstance(data, dict) and "vary" in data and "scenario" in data
+
+
+def cmd_validate(args) -> int:
+    import sys
+
+    from sim.cli import EXIT_INPUT
+    from sim.scenario.loader import load
+
+    failed = False
+    for path in args.files:
+        try:
+            if _is_sweep(path):
+                from sim.batch.sweep import load_sweep
+                s = load_sweep(path)
+                print(f"{path}: ok (sweep {s.sweep.name}: {len(s.sweep.vary)} varied, {s.sweep.sampler}, "
+                      f"{s.sweep.replications} replications of {s.scenario.name})")
+                continue
+            loaded = load(path)
+        except InputError as err:
+            failed = True
+            print(err, file=sys.stderr)
+            continue
+        s = loaded.scenario
+        print(f"{path}: ok ({s.name}: {len(s.actors)} actors, {len(s.events)} events, {s.horizon.start}..{s.horizon.end})")
+    return EXIT_INPUT if failed else 0
+
+
+def cmd_schema(args) -> int:
+    import sys
+
+    if args.sweep:
+        from sim.batch.sweep import json_schema
+    else:
+        from sim.scenario.schema import json_schema
+    sys.stdout.write(json_schema())
+    return 0
+
+
+def cmd_claims(args) -> int:
+    from sim.scenario import ledger
+
+    claims, sources = ledger.claims(), ledger.sources()
+    if args.assumption:
+        catalogue = ledger.assumptions()
+        if args.assumption not in catalogue:
+            raise InputError.command_line(f"--assumption {args.assumption}: unknown "
+                                          f"({did_you_mean(args.assumption, catalogue)}see --assumptions)")
+        a = catalogue[args.assumption]
+        print(f"{a.name} = {a.default:g}  (allowed {a.low:g} to {a.high:g}; {a.unit})")
+        print(textwrap.fill(a.meaning, 88, initial_indent="  ", subsequent_indent="  "))
+        for cid in a.claims:
+            c = claims[cid]
+            print(f"\n  {cid} ({sources[c.source].title}{', ' + str(c.year) if c.year else ''}):")
+            print(textwrap.fill(f'"{c.quote}"', 84, initial_indent="    ", subsequent_indent="    "))
+        return 0
+    if args.assumptions:
+        for a in ledger.assumptions().values():
+            print(f"{a.name:<18} {a.default:>6g}  [{a.low:g}, {a.high:g}]  {a.unit}")
+        return 0
+    for c in claims.values():
+        print(f"{c.id:<30} {c.kind:<18} {c.year or '':<5} {' '.join(c.actors):<20} \"{c.quote}\"")
+    return 0
+
+
+def add_parsers(sub) -> None:
+    def scenario_options(sp):
+        sp.add_argument("--seed", type=int, help="seed of the random draws (default: the scenario's)")
+        sp.add_argument("--set", action="append", metavar="NAME=VALUE", help="override an assumption (repeatable)")
+
+    where = "a scenario file, or a shipped scenario by name (e.g. baseline)"
+    r = sub.add_parser("run", help="run a scenario and print the final scores")
+    r.add_argument("scenario", help=where)
+    scenario_options(r)
+    r.add_argument("--out", metavar="FILE", help="write the tidy history (.csv, .parquet or .json)")
+    r.set_defaults(func=cmd_run)
+
+    c = sub.add_parser("compare", help="where and when a what-if departs from a base scenario")
+    c.add_argument("base", help=where)
+    c.add_argument("whatif", help=where)
+    scenario_options(c)
+    c.add_argument("--threshold", type=float, default=0.05, help="gap that counts as divergence (default 0.05)")
+    c.set_defaults(func=cmd_compare)
+
+    e = sub.add_parser("explain", help="the drivers and events behind a pair's move, with their claims")
+    e.add_argument("scenario", help=where)
+    e.add_argument("--pair", required=True, metavar="X:Y")
+    e.add_argument("--from", dest="start", metavar="DATE")
+    e.add_argument("--to", dest="end", metavar="DATE")
+    e.add_argument("--max-events", type=int, default=12)
+    scenario_options(e)
+    e.set_defaults(func=cmd_explain)
+
+    v = sub.add_parser("validate", help="check scenario and sweep files")
+    v.add_argument("files", nargs="+")
+    v.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("schema", help="print the scenario JSON Schema (or, with --sweep, the sweep file's)")
+    s.add_argument("--sweep", action="store_true", help="the schema of sweep files instead")
+    s.set_defaults(func=cmd_schema)
+
+    k = sub.add_parser("claims", help="list the claim ledger, or the claims behind an assumption")
+    k.add_argument("--assumption", metavar="NAME")
+    k.add_argument("--assumptions", action="store_true", help="list every assumption with its default and range")
+    k.set_defaults(func=cmd_claims)

@@ -1,0 +1,92 @@
+"""Cross-checks of a scenario that need the whole file: actors, dates, claims, assumptions.
+
+Each check yields ``(loc, message, at_key)``: where in the file the problem is,
+what is wrong and what was expected, and whether to point at the key rather
+than its value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sim.scenario import dates, ledger
+from sim.scenario.errors import did_you_mean
+from sim.scenario.schema import EVENT_KINDS, Scenario
+
+Finding = tuple[tuple, str, bool]
+
+
+def _actor(code: str, actors: dict, loc: tuple) -> Iterator[Finding]:
+    if code not in actors:
+        yield loc, f"unknown actor '{code}' ({did_you_mean(code, actors)}expected one of: {', '.join(actors)})", False
+
+
+def _claims(ids: list[str], loc: tuple) -> Iterator[Finding]:
+    known = ledger.claims()
+    for i, cid in enumerate(ids):
+        if cid not in known:
+            yield loc + ("claims", i), f"unknown claim '{cid}' ({did_you_mean(cid, known)}expected an id from seeds/claims.yaml; see 'tightrope claims')", False
+
+
+def check(s: Scenario) -> Iterator[Finding]:
+    actors = s.actors
+    start, end = dates.ordinal(s.horizon.start), dates.ordinal(s.horizon.end)
+    if end < start:
+        yield ("horizon", "end"), f"horizon ends at {s.horizon.end}, before it starts at {s.horizon.start} (expected end after start)", False
+
+    for code, actor in actors.items():
+        yield from _claims(actor.claims, ("actors", code))
+
+    for i, a in enumerate(s.initial):
+        loc = ("initial", i)
+        named = [(("between", k), code) for k, code in enumerate(a.between or ())]
+        named += [((key,), code) for key, code in (("from", a.from_), ("to", a.to)) if code is not None]
+        for where, code in named:
+            yield from _actor(code, actors, loc + where)
+        if any(x == y for x, y in a.pairs()):
+            yield loc, "an alignment needs two different actors (expected e.g. between: [PAK, RUS])", False
+        yield from _claims(a.claims, loc)
+
+    for i, t in enumerate(s.ties):
+        loc = ("ties", i)
+        yield from _actor(t.from_, actors, loc + ("from",))
+        yield from _actor(t.to, actors, loc + ("to",))
+        if t.from_ == t.to:
+            yield loc + ("to",), "a tie needs two different actors", False
+        yield from _claims(t.claims, loc)
+
+    ids: dict[str, int] = {}
+    for i, e in enumerate(s.events):
+        loc = ("events", i)
+        yield from _actor(e.from_, actors, loc + ("from",))
+        for j, code in enumerate(e.targets()):
+            yield from _actor(code, actors, loc + (("to", j) if isinstance(e.to, list) else ("to",)))
+        if e.from_ in e.targets():
+            yield loc + ("to",), f"event goes from {e.from_} to itself (expected another actor)", False
+        when = dates.ordinal(e.date)
+        if not start <= when <= end:
+            yield loc + ("date",), f"date {e.date} is outside the horizon {s.horizon.start}..{s.horizon.end}", False
+        if e.magnitude == 0 or (e.magnitude < 0 and EVENT_KINDS[e.type].channel != "threat"):
+            yield loc + ("magnitude",), f"magnitude {e.magnitude} (expected > 0; the type {e.type} sets the direction)", False
+        if e.id is not None:
+            if e.id in ids:
+                yield loc + ("id",), f"event id '{e.id}' is already used by events[{ids[e.id]}] (expected unique ids)", False
+            ids[e.id] = i
+        yield from _claims(e.claims, loc)
+
+    for i, eid in enumerate(s.drop_events):
+        if eid not in ids:
+            yield ("drop_events", i), f"no event with id '{eid}' to drop ({did_you_mean(eid, ids)}expected an inherited event's id)", False
+
+    catalogue = ledger.assumptions()
+    for name, setting in s.assumptions.items():
+        loc = ("assumptions", name)
+        if name not in catalogue:
+            yield loc, f"unknown assumption '{name}' ({did_you_mean(name, catalogue)}see 'tightrope claims' for the list)", True
+            continue
+        a = catalogue[name]
+        value = setting if isinstance(setting, float | int) else setting.value
+        if not a.low <= value <= a.high:
+            yield loc, f"{name} = {value} is out of range (expected {a.low} to {a.high}: {a.unit})", False
+        if not isinstance(setting, float | int):
+            yield from _claims(setting.claims, loc)

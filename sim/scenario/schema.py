@@ -1,0 +1,158 @@
+"""The scenario language: pydantic models of a what-if file, and its JSON Schema.
+
+Every number has a range; unknown keys are refused. Cross-checks that need the
+whole file (known actors, dates inside the horizon, known claims and assumptions)
+live in :mod:`sim.scenario.checks`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Literal, NamedTuple
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+
+from sim.scenario.dates import DATE_PATTERN
+
+Code = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{3}$"),
+    Field(description="ISO 3166 alpha-3 code of a state, e.g. PAK"),
+]
+Date = Annotated[
+    str,
+    BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
+    StringConstraints(pattern=DATE_PATTERN),
+    Field(description="A quarter: 2014, 2014-06 (its quarter) or 2014Q2"),
+]
+ClaimId = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+Claims = Annotated[list[ClaimId], Field(description="Ids of claims in seeds/claims.yaml this rests on")]
+
+
+class EventKind(NamedTuple):
+    """How an event type moves the stocks: which channel, a one-off pulse or a standing level, which way."""
+
+    channel: str
+    mode: Literal["pulse", "level"]
+    sign: int
+    mutual: bool
+    meaning: str
+
+
+EVENT_KINDS: dict[str, EventKind] = {
+    "arms_sale": EventKind("arms", "pulse", +1, False, "from sells arms to to (US$bn, SIPRI TIV scale)"),
+    "arms_embargo": EventKind("arms", "level", -1, False, "from bars arms sales to to"),
+    "embargo_lifted": EventKind("arms", "level", +1, False, "from lifts an embargo on arms for to"),
+    "aid_cut": EventKind("aid", "level", -1, False, "from cuts yearly aid to to (US$bn a year)"),
+    "aid_restored": EventKind("aid", "level", +1, False, "from restores yearly aid to to (US$bn a year)"),
+    "joint_exercise": EventKind("security", "pulse", +1, True, "a joint military exercise (1 = a major one)"),
+    "diplomatic_support": EventKind("diplomacy", "pulse", +1, False, "from shields to at a forum (FATF, UN, SCO)"),
+    "visit": EventKind("diplomacy", "pulse", +1, True, "a high-level visit (0.3 = a chief of staff)"),
+    "trade_or_energy_deal": EventKind("trade", "level", +1, True, "a lasting trade or energy deal"),
+    "incident": EventKind("diplomacy", "pulse", -1, True, "a hostile act between the two (e.g. Salala 2011)"),
+    "diplomatic_pressure": EventKind("diplomacy", "pulse", -1, False, "from presses to in public or at a forum"),
+    "threat_shock": EventKind("threat", "level", +1, False, "a threat from from's territory felt by to; negative = it fades"),
+}
+EventType = Literal[tuple(EVENT_KINDS)]  # type: ignore[valid-type]
+CHANNEL_NAMES = Literal["arms", "aid", "trade", "security", "diplomacy", "threat"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class Doctrine(Strict):
+    """How a state acts of its own accord; each 0 (never) to 1 (whenever it can)."""
+
+    hedging: float = Field(0.0, ge=0, le=1, description="Seeks its patrons' rivals when patron ties fray")
+    arms_export: float = Field(0.0, ge=0, le=1, description="Offers arms sales, weighed against its clients' displeasure")
+    aid_conditionality: float = Field(0.0, ge=0, le=1, description="Cuts aid when its regard falls; restores it when mended")
+
+
+class Actor(Strict):
+    name: str = Field(min_length=1, max_length=60, description="Name shown to readers")
+    doctrine: Doctrine = Field(default_factory=Doctrine)
+    claims: Claims = Field(default_factory=list)
+
+
+class InitialAlignment(Strict):
+    """A starting score; ``between`` sets both directions, ``from``/``to`` one."""
+
+    between: tuple[Code, Code] | None = None
+    from_: Code | None = Field(None, alias="from")
+    to: Code | None = None
+    value: float = Field(ge=-1, le=1, description="Alignment in [-1, 1]")
+    claims: Claims = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_form(self):
+        if (self.between is None) == (self.from_ is None and self.to is None):
+            raise ValueError("give either 'between: [X, Y]' or both 'from' and 'to'")
+        if self.between is None and (self.from_ is None or self.to is None):
+            raise ValueError("give both 'from' and 'to'")
+        return self
+
+    def pairs(self) -> list[tuple[str, str]]:
+        if self.between is not None:
+            a, b = self.between
+            return [(a, b), (b, a)]
+        return [(self.from_, self.to)]
+
+
+class Tie(Strict):
+    """The standing level of a channel at the start, e.g. US aid to Pakistan in 2010."""
+
+    channel: CHANNEL_NAMES
+    from_: Code = Field(alias="from")
+    to: Code
+    level: float = Field(ge=-10, le=10, description="Standing level, in the channel's unit (see the README)")
+    start: float | None = Field(None, ge=-10, le=10, description="Stock at the start, if it differs from the level it then moves towards")
+    claims: Claims = Field(default_factory=list)
+
+
+class Event(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,59}$")] | None = None
+    type: EventType
+    from_: Code = Field(alias="from")
+    to: Code | Annotated[list[Code], Field(min_length=1, max_length=30)]
+    date: Date
+    magnitude: float = Field(1.0, ge=-10, le=10, description="Size in the channel's unit; only threat_shock may be negative")
+    forum: Literal["FATF", "UN", "SCO", "other"] | None = None
+    label: str | None = Field(None, max_length=200)
+    claims: Claims = Field(default_factory=list)
+
+    def targets(self) -> list[str]:
+        return [self.to] if isinstance(self.to, str) else list(self.to)
+
+
+class AssumptionSetting(Strict):
+    value: float
+    claims: Claims = Field(default_factory=list)
+
+
+class Horizon(Strict):
+    start: Date = "2010Q1"
+    end: Date = "2030Q4"
+
+
+class Scenario(Strict):
+    """A what-if: who the states are, where they start, what happens, and what is assumed."""
+
+    name: str = Field(min_length=1, max_length=80)
+    description: str = Field(min_length=1, max_length=4000)
+    extends: str | None = Field(None, description="A scenario file this one inherits from and overrides")
+    horizon: Horizon = Field(default_factory=Horizon)
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+    actors: dict[Code, Actor] = Field(min_length=2, max_length=30)
+    initial: list[InitialAlignment] = Field(default_factory=list)
+    ties: list[Tie] = Field(default_factory=list)
+    assumptions: dict[str, float | AssumptionSetting] = Field(default_factory=dict)
+    events: list[Event] = Field(default_factory=list, max_length=5000)
+    drop_events: list[str] = Field(default_factory=list, description="Ids of inherited events to leave out")
+
+
+def json_schema() -> str:
+    schema = Scenario.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Tightrope scenario"
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
