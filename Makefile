@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 # The batch engine is compiled once here (cached on disk), not in the middle of a lesson.
-PREPARE := $(BIN)/python -c "from sim.engine import ensemble; ensemble.ready()"
+PREPARE := $(BIN)/python -c "from sim.engine import cache; cache.ready()"
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .

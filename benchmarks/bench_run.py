@@ -1,7 +1,7 @@
 """How long one baseline run takes, against named baselines measured side by side in one process.
 
 - model: a full baseline run (Mesa agents, events, decisions, records), 84 quarters.
-- baseline "pure": the same 84 quarters of sim.dynamics.advance alone, no Mesa, no events.
+- baseline "pure": the same 84 quarters of sim.model.dynamics.advance alone, no Mesa, no events.
 - stacked: 100 replications advanced together in one vectorised call per quarter,
   against baseline "looped": the same 100 advanced one call each.
 Prints medians of repeated rounds (interleaved, so machine noise hits both alike) and ratios.
@@ -15,12 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
-from sim import dynamics as dyn
-from sim.loader import load
-from sim.model import AlignmentModel
+from sim.model import dynamics as dyn
+from sim.model.mesa_model import run
+from sim.model.world import compile
+from sim.scenario.loader import load
 
 ROUNDS = 15
-SCENARIO = load(Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml").scenario
+WORLD = compile(load(Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"))
 
 
 def timed(fn) -> float:
@@ -30,15 +31,14 @@ def timed(fn) -> float:
 
 
 def full_run():
-    AlignmentModel(SCENARIO, seed=1).run()
+    run(WORLD, 1)
 
 
 def pure_world(batch=()):
-    m = AlignmentModel(SCENARIO, seed=1)
     tile = lambda x: np.broadcast_to(x, batch + np.shape(x)).copy()
-    coef = dyn.Coefficients(*(tile(np.asarray(x, dtype=float)) for x in m.coef))
-    A, S, L = tile(m.A), tile(m.S), tile(m.L)
-    return A, S, L, dyn.make_anchor(A, S, coef), coef, m.n_steps
+    coef = dyn.Coefficients(*(tile(np.asarray(x, dtype=float)) for x in WORLD.coef))
+    A, S, L = tile(WORLD.A0), tile(WORLD.S0), tile(WORLD.L0)
+    return A, S, L, dyn.make_anchor(A, S, coef), coef, WORLD.n_steps
 
 
 def pure_run(world=pure_world()):

@@ -47,3 +47,16 @@ def test_advance_jumps_like_numpys(baseline):
     tail = np.empty(10)
     streams.uniforms(st, tail)
     assert np.array_equal(tail, np.random.default_rng(4).random(1010)[1000:])
+
+
+@pytest.mark.parametrize("root", [0, 1, 11, 2025, 2**32 - 1, 2**32, 2**62 + 7])
+def test_spawned_seeds_are_numpys(root):
+    ids = np.array([0, 1, 2, 99, 4095, 2**32 - 1, 2**32 + 3, 5_000_000], dtype=np.uint64)
+    out = np.empty(ids.size, dtype=np.uint64)
+    streams.spawned_seeds(np.uint64(root), ids, out)
+    ref = [np.random.SeedSequence(root, spawn_key=(int(k),)).generate_state(1, np.uint32)[0] for k in ids]
+    assert out.tolist() == [int(x) for x in ref]
+    spawned = np.random.SeedSequence(root).spawn(100)
+    first = np.empty(100, dtype=np.uint64)
+    streams.spawned_seeds(np.uint64(root), np.arange(100, dtype=np.uint64), first)
+    assert first.tolist() == [int(s.generate_state(1, np.uint32)[0]) for s in spawned]

@@ -23,17 +23,22 @@ from sim.scenario.errors import InputError
 
 @dataclass(frozen=True)
 class SweepResult:
-    """A finished sweep: where its files are, its manifest, and its runs table."""
+    """A finished sweep: where its files are, its manifest, and its runs table as numpy columns."""
 
     folder: Path
     manifest: dict
-    runs: object  # a pyarrow Table: one row per run (see the README); .to_pandas() for a DataFrame
+    runs: dict[str, np.ndarray]  # one row per run (see the README), sorted by run id
     computed: int  # runs computed by this call (the rest were there already)
     seconds: float  # time spent computing them
     complete_before: bool = False  # the folder already held every run: nothing was done
 
     def column(self, name: str) -> np.ndarray:
-        return self.runs.column(name).to_numpy()
+        return self.runs[name]
+
+    def to_pandas(self):
+        """The runs table as a pandas DataFrame (what runs.parquet holds)."""
+        import pandas as pd
+        return pd.DataFrame(self.runs)
 
 
 def _folder(loaded: LoadedSweep, out: Path, resume: bool) -> dict | None:
@@ -70,7 +75,7 @@ def run_sweep(loaded: LoadedSweep, out: Path, jobs: int = 1, scheduler: str | No
     called as chunks land (first with what was there already).
     """
     from sim.batch import executors
-    from sim.engine import ensemble
+    from sim.engine import cache
 
     if jobs < 1:
         raise InputError.command_line(f"--jobs {jobs}: expected 1 or more")
@@ -82,8 +87,7 @@ def run_sweep(loaded: LoadedSweep, out: Path, jobs: int = 1, scheduler: str | No
                                       "(expected fewer samples or replications)")
     info = _folder(loaded, out, resume)
     if info is not None and info.get("finished"):
-        import pyarrow.parquet as pq
-        return SweepResult(out, info, pq.read_table(out / "runs.parquet"), 0, 0.0, complete_before=True)
+        return SweepResult(out, info, store.read_runs(out), 0, 0.0, complete_before=True)
     p = planning.plan(loaded)
     client = executors.connect(scheduler, jobs)  # before anything is written
     try:
@@ -95,22 +99,24 @@ def run_sweep(loaded: LoadedSweep, out: Path, jobs: int = 1, scheduler: str | No
         todo = [c for c in planning.chunks(loaded, world, p, size) if c.index not in finished]
         left = sum(len(c.ids) for c in todo)
         if left:
-            ensemble.ready()  # here, before the clock starts, and before any worker of this machine needs it
+            cache.ready()  # here, before the clock starts, and before any worker of this machine needs it
         done_so_far = p.runs - left
         if progress:
             progress(done_so_far, p.runs)
         start = time.perf_counter()
+        fresh = {}
 
         def done(index, runs, series):
             nonlocal done_so_far
             store.save_chunk(out, index, runs, series)
+            fresh[index] = runs
             done_so_far += len(runs["run"])
             if progress:
                 progress(done_so_far, p.runs)
 
         executors.execute(todo, done, jobs, client)
         elapsed = time.perf_counter() - start
-        runs = store.gather(out, info, csv)
+        runs = store.gather(out, info, csv, fresh)
     finally:
         executors.close(client)
     return SweepResult(out, store.read_manifest(out), runs, left, elapsed)

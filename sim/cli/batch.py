@@ -60,6 +60,17 @@ def _sweep(loaded, out: Path, args, resume: bool, quiet: bool = False):
 
 
 def cmd_batch(args) -> int:
+    from sim.engine import cache
+
+    loading = cache.ready_in_background()  # while the sweep is read and checked
+    try:
+        return _batch(args)
+    finally:
+        if loading is not None:
+            loading.join()  # an early refusal waits for it, rather than exit under its feet
+
+
+def _batch(args) -> int:
     from sim.batch.run import describe
     from sim.batch.sweep import load_sweep
 
@@ -92,7 +103,7 @@ def cmd_sensitivity(args) -> int:
         raise InputError.command_line(f"--method {method}: needs a sweep with sampler: {wanted} "
                                       f"(this one uses {loaded.sweep.sampler})")
     out = Path(args.out) if args.out else default_out(loaded.path)
-    runs = _sweep(loaded, out, args, resume=True, quiet=True).runs.to_pandas()
+    runs = _sweep(loaded, out, args, resume=True, quiet=True).to_pandas()
     table, skipped = sensitivity.indices(method, loaded.sweep, runs)
     print(f"{loaded.sweep.name}: {method} indices over {runs['point'].nunique()} points "
           f"x {loaded.sweep.replications} replications (results in {out})\n")

@@ -19,23 +19,26 @@ import hashlib
 import os
 import sys
 import tempfile
+import threading
 from pathlib import Path
+
+import numpy as np
 
 from sim.model import decisions, dynamics
 
 HERE = Path(__file__).resolve().parent
-SOURCES = ("kernel.py", "streams.py", "cache.py")
+SOURCES = ("kernel.py", "streams.py")  # what the machine code is made from
 MARKER = "ready"  # written once the engine has been compiled and saved
 
 
 def fingerprint() -> str:
-    import numba
+    from importlib.metadata import version  # not `import numba`: this runs before numba is needed
 
     digest = hashlib.sha256()
     for name in SOURCES:
         digest.update((HERE / name).read_bytes())
     layout = (dynamics.DRIVERS, dynamics.CHANNELS, dynamics.BENEFIT_CHANNELS, decisions.RULES)
-    digest.update(repr((layout, numba.__version__, sys.version_info[:2])).encode())
+    digest.update(repr((layout, version("numba"), sys.version_info[:2])).encode())
     return digest.hexdigest()[:16]
 
 
@@ -81,10 +84,62 @@ def jit(fn):
         numba.config.CACHE_DIR = before
 
 
-def warm() -> bool:
+def warm_now() -> bool:
     """Whether the engine was compiled here before (loading it then takes well under a second)."""
     return (FOLDER / MARKER).exists()
 
 
 def mark_warm() -> None:
     (FOLDER / MARKER).write_text("compiled and cached\n")
+
+
+_READY = threading.Event()
+_LOADING = threading.Lock()
+
+
+def ready() -> None:
+    """Load the compiled engine from its disk cache, or compile it (saying so, once: ~10 s).
+
+    Safe to call from several threads: one loads, the others wait for it.
+    """
+    if _READY.is_set():
+        return
+    with _LOADING:
+        if _READY.is_set():
+            return
+        warm = warm_now()
+        if not warm:
+            print(f"compiling the batch engine once, ~10 s (cached in {FOLDER})", file=sys.stderr, flush=True)
+        from sim.engine import kernel
+
+        _tiny(kernel)
+        if not warm:
+            mark_warm()
+        _READY.set()
+
+
+def ready_in_background() -> threading.Thread | None:
+    """Start loading a compiled engine from its disk cache in a thread (LLVM links the code
+    without the GIL, so a command can read its input meanwhile); None if there is nothing
+    cached to load (the first use compiles, in the caller's own time)."""
+    if _READY.is_set() or not warm_now():
+        return None
+    thread = threading.Thread(target=ready, name="engine", daemon=True)
+    thread.start()
+    return thread
+
+
+def _tiny(kernel) -> None:
+    """One run of two states for one quarter, and a run seed, through every compiled function."""
+    n, T = 2, 2
+    A = np.zeros((n, n))
+    S = np.zeros((len(dynamics.CHANNELS), n, n))
+    per_run = lambda k: np.zeros((1, k))
+    start, cells, delta = np.zeros(T + 1, dtype=np.int64), np.zeros((0, 5), dtype=np.int64), np.zeros(0)
+    kernel.advance_runs(A, S, S.copy(), np.zeros((1, 4, n, n)), per_run(len(kernel.GAINS)),
+                        per_run(len(dynamics.BENEFIT_CHANNELS)), per_run(len(dynamics.CHANNELS)), per_run(len(kernel.ACTS)),
+                        np.ones(n), np.ones(n), np.ones(n), start, cells, delta, np.arange(n, dtype=np.int64),
+                        np.zeros(1, dtype=np.uint64), np.empty((1, T, n, n)), np.zeros((1, len(decisions.RULES)), dtype=np.int64),
+                        np.zeros((1, T, len(dynamics.DRIVERS), n, n)))
+    kernel.streams.spawned_seeds(np.uint64(0), np.zeros(1, dtype=np.uint64), np.empty(1, dtype=np.uint64))
+

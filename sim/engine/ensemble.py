@@ -12,7 +12,6 @@ sweep; the anchor the drivers are measured from is then made per run.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,7 +58,9 @@ def run(world: World, seeds, varied: dict[str, np.ndarray] | None = None,
 
     ``varied`` sets assumptions to one value per run (arrays as long as ``seeds``).
     """
-    ready()
+    from sim.engine import cache
+
+    cache.ready()
     from sim.engine import kernel
 
     seeds = np.array(seeds, dtype=np.uint64).reshape(-1)  # a writable copy: one compiled signature
@@ -89,39 +90,3 @@ def run(world: World, seeds, varied: dict[str, np.ndarray] | None = None,
                         alignment, counts, contributions)
     return Ensemble(world, seeds, alignment, {rule: counts[:, k] for k, rule in enumerate(RULES)},
                     contributions if keep_contributions else None)
-
-
-_READY = False
-
-
-def ready() -> None:
-    """Load the compiled engine from its disk cache, or compile it (saying so, once: ~10 s)."""
-    global _READY
-    if _READY:
-        return
-    from sim.engine import cache
-
-    warm = cache.warm()
-    if not warm:
-        print(f"compiling the batch engine once, ~10 s (cached in {cache.FOLDER})", file=sys.stderr, flush=True)
-    from sim.engine import kernel
-
-    _READY = True  # before the call below, which comes back here
-    _tiny(kernel)
-    if not warm:
-        cache.mark_warm()
-
-
-def _tiny(kernel) -> None:
-    """One run of two states for one quarter, through every compiled function."""
-    n, T = 2, 2
-    A = np.zeros((n, n))
-    S = np.zeros((len(dyn.CHANNELS), n, n))
-    per_run = lambda k: np.zeros((1, k))
-    start, cells, delta = np.zeros(T + 1, dtype=np.int64), np.zeros((0, 5), dtype=np.int64), np.zeros(0)
-    kernel.advance_runs(A, S, S.copy(), np.zeros((1, 4, n, n)), per_run(len(kernel.GAINS)),
-                        per_run(len(dyn.BENEFIT_CHANNELS)), per_run(len(dyn.CHANNELS)), per_run(len(kernel.ACTS)),
-                        np.ones(n), np.ones(n), np.ones(n), start, cells, delta, np.arange(n, dtype=np.int64),
-                        np.zeros(1, dtype=np.uint64), np.empty((1, T, n, n)), np.zeros((1, len(RULES)), dtype=np.int64),
-                        np.zeros((1, T, len(dyn.DRIVERS), n, n)))
-

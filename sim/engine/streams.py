@@ -70,26 +70,49 @@ def _mix(x, y):
 
 
 @jit
-def seed(value, st):
-    """Set ``st`` to the state of ``PCG64(SeedSequence(value))``, as ``default_rng(value)`` does."""
-    entropy = np.zeros(2, dtype=np.uint64)  # the seed's 32-bit words, least significant first
-    words = 2 if value >> U(32) else 1
-    entropy[0], entropy[1] = value & MASK32, value >> U(32)
+def _pool(entropy, n):
+    """SeedSequence's ``mix_entropy``: the hashed pool of the first ``n`` 32-bit words of ``entropy``."""
     pool = np.empty(POOL, dtype=np.uint64)
     hash_const = np.array([INIT_A])
     for i in range(POOL):
-        pool[i] = _hashmix(entropy[i] if i < words else U(0), hash_const)
+        pool[i] = _hashmix(entropy[i] if i < n else U(0), hash_const)
     for i_src in range(POOL):
         for i_dst in range(POOL):
             if i_src != i_dst:
                 pool[i_dst] = _mix(pool[i_dst], _hashmix(pool[i_src], hash_const))
-    out = np.empty(2 * POOL, dtype=np.uint64)  # generate_state(4, uint64) as 32-bit words
+    for i_src in range(POOL, n):  # words past the pool are mixed into every pool word
+        for i_dst in range(POOL):
+            pool[i_dst] = _mix(pool[i_dst], _hashmix(entropy[i_src], hash_const))
+    return pool
+
+
+@jit
+def _state_words(pool, out):
+    """SeedSequence's ``generate_state`` as 32-bit words, ``out.size`` of them."""
     h = INIT_B
-    for i in range(2 * POOL):
+    for i in range(out.size):
         data = pool[i % POOL] ^ h
         h = (h * MULT_B) & MASK32
         data = (data * h) & MASK32
         out[i] = data ^ (data >> XSHIFT)
+
+
+@jit
+def _words(value, entropy, at):
+    """``value``'s 32-bit words, least significant first, into ``entropy[at:]``; how many (0 is one word)."""
+    entropy[at] = value & MASK32
+    if value >> U(32):
+        entropy[at + 1] = value >> U(32)
+        return 2
+    return 1
+
+
+@jit
+def seed(value, st):
+    """Set ``st`` to the state of ``PCG64(SeedSequence(value))``, as ``default_rng(value)`` does."""
+    entropy = np.zeros(2, dtype=np.uint64)
+    out = np.empty(2 * POOL, dtype=np.uint64)  # generate_state(4, uint64) as 32-bit words
+    _state_words(_pool(entropy, _words(value, entropy, 0)), out)
     w0, w1 = out[0] | (out[1] << U(32)), out[2] | (out[3] << U(32))
     w2, w3 = out[4] | (out[5] << U(32)), out[6] | (out[7] << U(32))
     # pcg_setseq_128_srandom_r: state 0, inc = initseq * 2 + 1, step, add initstate, step.
@@ -97,6 +120,20 @@ def seed(value, st):
     st[0], st[1] = st[2], st[3]
     hi, lo = _add128(st[0], st[1], w0, w1)
     st[0], st[1], _ = _next(hi, lo, st[2], st[3])
+
+
+@jit
+def spawned_seeds(root, ids, out):
+    """``SeedSequence(root, spawn_key=(k,)).generate_state(1, uint32)[0]`` for each ``k`` in ``ids``:
+    the seed a sweep gives its run ``k`` (the same as ``SeedSequence(root).spawn(N)[k]``'s)."""
+    entropy = np.zeros(POOL + 2, dtype=np.uint64)
+    word = np.empty(1, dtype=np.uint64)
+    for r in range(ids.size):
+        entropy[:] = 0
+        _words(root, entropy, 0)
+        n = POOL + _words(U(ids[r]), entropy, POOL)  # a spawn key pads the seed's words to the pool's size
+        _state_words(_pool(entropy, n), word)
+        out[r] = word[0]
 
 
 @jit

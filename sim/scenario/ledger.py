@@ -72,7 +72,7 @@ class Assumption(_Entry):
 
 def _read(name: str) -> object:
     with open(shipped.seeds() / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml if there is one
 
 
 @functools.cache
