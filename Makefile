@@ -5,7 +5,7 @@ BIN      := $(VENV)/bin
 CHROMIUM := /usr/lib/chromium/chromium
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test table bench screenshot chromium clean
+.PHONY: run test lint fmt table bench screenshot chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,16 +31,28 @@ chromium:
 run: $(VENV)/.installed
 	$(BIN)/streamlit run app.py
 
-test: $(VENV)/.test-installed chromium
+test: $(VENV)/.test-installed chromium lint
 	$(BIN)/python -m pytest -q
 
+# ruff, configured in pyproject.toml: `make lint` checks (make test runs it), `make fmt` rewrites.
+LINTED := sim app.py benchmarks tests
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+fmt: $(VENV)/.test-installed
+	$(BIN)/ruff check --fix $(LINTED)
+	$(BIN)/ruff format $(LINTED)
+
 table: $(VENV)/.installed
-	$(BIN)/tightrope run scenarios/baseline.yaml
+	$(BIN)/tightrope run baseline
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/bench_run.py
 	$(BIN)/python benchmarks/app_rerun.py
 	$(BIN)/python benchmarks/ensemble.py
+	$(BIN)/python benchmarks/startup.py
 
 screenshot: $(VENV)/.test-installed chromium
 	TIGHTROPE_SCREENSHOT=docs/app.png $(BIN)/python -m pytest -q tests/test_browser.py

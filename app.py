@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sim.classroom import charts, tables as classroom, whatif
+from sim.classroom import charts, whatif
+from sim.classroom import tables as classroom
 from sim.classroom.whatif import WhatIf
 from sim.scenario import ledger, shipped
 from sim.scenario.errors import InputError
@@ -64,12 +65,19 @@ def load(w: WhatIf) -> None:
 
 def current() -> WhatIf:
     base = state[key("base")]
-    assumptions = {name: float(state[key(name)]) for name in ledger.assumptions()
-                   if state[key(name)] != base_value(base, name)}
+    assumptions = {
+        name: float(state[key(name)]) for name in ledger.assumptions() if state[key(name)] != base_value(base, name)
+    }
     dropped = tuple(e.id for e in scenarios()[base].scenario.events if e.id and e.id in state.dropped)
     seed = int(state[key("seed")])
-    return WhatIf(base=base, name=state[key("name")] or "My what-if", assumptions=assumptions, drop_events=dropped,
-                  events=tuple(state.added), seed=None if seed == scenarios()[base].scenario.seed else seed)
+    return WhatIf(
+        base=base,
+        name=state[key("name")] or "My what-if",
+        assumptions=assumptions,
+        drop_events=dropped,
+        events=tuple(state.added),
+        seed=None if seed == scenarios()[base].scenario.seed else seed,
+    )
 
 
 def flip(event_id: str) -> None:
@@ -94,7 +102,9 @@ def take_upload() -> None:
         return
     raw = upload.getvalue()
     if len(raw) > MAX_BYTES:
-        state.yaml_problems = [f"{upload.name}:1:1: file is {len(raw):,} bytes (expected at most {MAX_BYTES:,}); nothing was loaded"]
+        state.yaml_problems = [
+            f"{upload.name}:1:1: file is {len(raw):,} bytes (expected at most {MAX_BYTES:,}); nothing was loaded"
+        ]
         return
     state.yaml_text = raw.decode("utf-8", errors="replace")
     try:
@@ -105,9 +115,16 @@ def take_upload() -> None:
 
 def add_event() -> None:
     try:
-        event = Event.model_validate({"type": state.new_type, "from": state.new_from, "to": state.new_to,
-                                      "date": state.new_date.strip(), "magnitude": state.new_size,
-                                      "label": state.new_label.strip() or None})
+        event = Event.model_validate(
+            {
+                "type": state.new_type,
+                "from": state.new_from,
+                "to": state.new_to,
+                "date": state.new_date.strip(),
+                "magnitude": state.new_size,
+                "label": state.new_label.strip() or None,
+            }
+        )
         whatif.apply(scenarios()[state[key("base")]], current().model_copy(update={"events": (*state.added, event)}))
     except ValueError as err:
         state.add_problem = " ".join(str(err).split())
@@ -136,36 +153,71 @@ loaded: WhatIf = state.loaded
 with st.sidebar:
     st.header("Your what-if")
     files = list(scenarios())
-    base = st.selectbox("Start from scenario", files, index=files.index(loaded.base), key=key("base"), on_change=reset,
-                        format_func=lambda f: scenarios()[f].scenario.name, help="Every file in scenarios/")
+    base = st.selectbox(
+        "Start from scenario",
+        files,
+        index=files.index(loaded.base),
+        key=key("base"),
+        on_change=reset,
+        format_func=lambda f: scenarios()[f].scenario.name,
+        help="Every file in scenarios/",
+    )
     st.caption(scenarios()[base].scenario.description)
     st.text_input("Name of your what-if", value=loaded.name, key=key("name"), max_chars=80)
     left, right = st.columns(2)
-    left.number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, key=key("seed"),
-                      value=loaded.seed if loaded.seed is not None else scenarios()[base].scenario.seed,
-                      help="The same seed gives the same run, bit for bit")
-    right.number_input("Replications", min_value=1, max_value=500, step=10, key="reps",
-                       help="More than 1 draws 10-90 % bands from that many seeds")
+    left.number_input(
+        "Seed",
+        min_value=0,
+        max_value=2**32 - 1,
+        step=1,
+        key=key("seed"),
+        value=loaded.seed if loaded.seed is not None else scenarios()[base].scenario.seed,
+        help="The same seed gives the same run, bit for bit",
+    )
+    right.number_input(
+        "Replications",
+        min_value=1,
+        max_value=500,
+        step=10,
+        key="reps",
+        help="More than 1 draws 10-90 % bands from that many seeds",
+    )
     st.button("Reset to the scenario", on_click=reset, width="stretch")
 
     with st.expander("Assumptions", expanded=True):
         for name, a in ledger.assumptions().items():
-            st.slider(f"{name} ({a.unit})", min_value=float(a.low), max_value=float(a.high),
-                      value=float(loaded.assumptions.get(name, base_value(base, name))),
-                      step=float((a.high - a.low) / 100), key=key(name), help=classroom.tooltip(name))
+            st.slider(
+                f"{name} ({a.unit})",
+                min_value=float(a.low),
+                max_value=float(a.high),
+                value=float(loaded.assumptions.get(name, base_value(base, name))),
+                step=float((a.high - a.low) / 100),
+                key=key(name),
+                help=classroom.tooltip(name),
+            )
     # Closed expanders draw nothing (opening one reruns the page): 40 fewer widgets a rerun.
     # Their labels stay fixed: a new label would be a new expander, closed again.
     events_list = st.expander("The scenario's events", key="events_open", on_change="rerun")
     with events_list:
         for e in scenarios()[base].scenario.events if events_list.open else ():
             if e.id:
-                st.toggle(f"{e.date} · {e.from_} → {', '.join(e.targets())} · {e.label or e.type}",
-                          value=e.id not in state.dropped, key=key(e.id), on_change=flip, args=(e.id,))
+                st.toggle(
+                    f"{e.date} · {e.from_} → {', '.join(e.targets())} · {e.label or e.type}",
+                    value=e.id not in state.dropped,
+                    key=key(e.id),
+                    on_change=flip,
+                    args=(e.id,),
+                )
     add_form = st.expander("Add an event", key="add_open", on_change="rerun")
     with add_form:
         if add_form.open:
             codes = list(scenarios()[base].scenario.actors)
-            st.selectbox("Type", list(EVENT_KINDS), key="new_type", help="\n".join(f"- {k}: {v.meaning}" for k, v in EVENT_KINDS.items()))
+            st.selectbox(
+                "Type",
+                list(EVENT_KINDS),
+                key="new_type",
+                help="\n".join(f"- {k}: {v.meaning}" for k, v in EVENT_KINDS.items()),
+            )
             st.selectbox("From", codes, key="new_from", index=codes.index("USA") if "USA" in codes else 0)
             st.selectbox("To", codes, key="new_to", index=codes.index("PAK") if "PAK" in codes else 1)
             st.text_input("Date (e.g. 2020Q1)", value="2020Q1", key="new_date")
@@ -194,8 +246,10 @@ token = whatif.to_token(w)
 st.query_params.from_dict({"w": token, "reps": str(state.reps)})
 
 st.title("Tightrope: the Pakistan-Russia thaw, what if?")
-st.caption("A teaching model, not a forecast: each assumption rests on quotes from five articles "
-           "(see Evidence). Scores run from -1 (hostile) to +1 (allied).")
+st.caption(
+    "A teaching model, not a forecast: each assumption rests on quotes from five articles "
+    "(see Evidence). Scores run from -1 (hostile) to +1 (allied)."
+)
 if "link_problem" in state:
     st.warning(f"The shared link could not be opened: {state.pop('link_problem')}. Showing the baseline.")
 
@@ -221,16 +275,21 @@ def keep(name: str, options, default) -> None:
 
 with tabs[0]:
     if tabs[0].open:
-        options = [f"{a}-{b}" for i, a in enumerate(codes) for b in codes[i + 1:]]
-        keep("pairs", options, [p for a, b in classroom.DEFAULT_PAIRS for p in (f"{a}-{b}", f"{b}-{a}") if p in options])
+        options = [f"{a}-{b}" for i, a in enumerate(codes) for b in codes[i + 1 :]]
+        keep(
+            "pairs", options, [p for a, b in classroom.DEFAULT_PAIRS for p in (f"{a}-{b}", f"{b}-{a}") if p in options]
+        )
         chosen = st.multiselect("Pairs", options, key="pairs")
         pairs = [tuple(p.split("-")) for p in chosen]
         if pairs:
             table = classroom.series(base_side, what_side, pairs)
             marks = classroom.event_marks(base_side.scenario, what_side.scenario)
             st.vega_lite_chart(spec=charts.alignments(table, classroom.differences(table), marks))
-            st.caption("Lines are the median of the replications, bands their 10-90 % range."
-                       if state.reps > 1 else "One seeded run each; raise Replications for uncertainty bands.")
+            st.caption(
+                "Lines are the median of the replications, bands their 10-90 % range."
+                if state.reps > 1
+                else "One seeded run each; raise Replications for uncertainty bands."
+            )
 
 with tabs[1]:
     if tabs[1].open:
@@ -241,13 +300,18 @@ with tabs[1]:
         def network_view() -> None:
             if state.get("playing"):
                 state.net_step = (state.net_step + 1) % len(labels)  # the animation's next frame
-            step = st.select_slider("Quarter", options=range(len(labels)), format_func=lambda t: labels[t], key="net_step")
+            step = st.select_slider(
+                "Quarter", options=range(len(labels)), format_func=lambda t: labels[t], key="net_step"
+            )
             nodes, edges, (balanced, unbalanced) = classroom.network(what_side, step)
             st.vega_lite_chart(spec=charts.network(nodes, edges, labels[step]))
             left, right = st.columns(2)
             left.metric("Balanced triads", balanced)
-            right.metric("Unbalanced triads", unbalanced,
-                         help="Heider: a triad is balanced when a friend's friend is a friend and an enemy's enemy is a friend")
+            right.metric(
+                "Unbalanced triads",
+                unbalanced,
+                help="Heider: a triad is balanced when a friend's friend is a friend and an enemy's enemy is a friend",
+            )
 
         network_view()
 
@@ -262,8 +326,13 @@ with tabs[2]:
         # A range slider learns it is one from its value, so the period is kept apart from it.
         period = state.get("period", DEFAULT_PERIOD)
         period = period if set(period) <= set(labels) else (labels[0], labels[-1])
-        start, end = c3.select_slider("Period", options=labels, value=period, key="why_period",
-                                      on_change=lambda: state.update(period=state.why_period))
+        start, end = c3.select_slider(
+            "Period",
+            options=labels,
+            value=period,
+            key="why_period",
+            on_change=lambda: state.update(period=state.why_period),
+        )
         contributions, log, lines = classroom.why(what_side, a, b, labels.index(start), labels.index(end))
         for line in lines:
             st.markdown(f"- {line}")
@@ -295,13 +364,23 @@ with tabs[4]:
         for problem in state.yaml_problems:
             st.error(problem)
         st.download_button("Download the YAML", generated, file_name="what-if.yaml", mime="text/yaml")
-        st.file_uploader(f"Upload a what-if (.yaml, at most {MAX_BYTES:,} bytes)", type=["yaml", "yml"],
-                         key=key("upload"), on_change=take_upload)
+        st.file_uploader(
+            f"Upload a what-if (.yaml, at most {MAX_BYTES:,} bytes)",
+            type=["yaml", "yml"],
+            key=key("upload"),
+            on_change=take_upload,
+        )
 
 with tabs[5]:
     if tabs[5].open:
-        st.markdown("This page's address carries the scenario and every change: copy it from the address bar "
-                    "and a colleague opens the same what-if.")
+        st.markdown(
+            "This page's address carries the scenario and every change: copy it from the address bar "
+            "and a colleague opens the same what-if."
+        )
         st.code(f"?w={token}&reps={state.reps}", language=None)
-        st.download_button("Download the what-if run as CSV", lambda: classroom.tidy_download(what_side),
-                           file_name="what-if.csv", mime="text/csv")
+        st.download_button(
+            "Download the what-if run as CSV",
+            lambda: classroom.tidy_download(what_side),
+            file_name="what-if.csv",
+            mime="text/csv",
+        )

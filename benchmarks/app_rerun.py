@@ -32,6 +32,7 @@ def _timing(run_script):
             return run_script(*args, **kwargs)
         finally:
             SCRIPT_TIMES.append(time.perf_counter() - start)
+
     return timed
 
 

@@ -41,18 +41,21 @@ def pure_world(batch=()):
     return A, S, L, dyn.make_anchor(A, S, coef), coef, WORLD.n_steps
 
 
-def pure_run(world=pure_world()):
+SINGLE, HUNDRED = pure_world(), pure_world((100,))
+
+
+def pure_run(world=SINGLE):
     A, S, L, anchor, coef, steps = world
     z = np.zeros(A.shape)
     for _ in range(steps - 1):
         A, S, _ = dyn.advance(A, S, L, anchor, coef, z)
 
 
-def stacked(world=pure_world((100,))):
+def stacked(world=HUNDRED):
     pure_run(world)
 
 
-def looped(world=pure_world()):
+def looped(world=SINGLE):
     for _ in range(100):
         pure_run(world)
 

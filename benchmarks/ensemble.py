@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.batch import executors, outputs, plan as planning
+from sim.batch import executors, outputs
+from sim.batch import plan as planning
 from sim.batch.sweep import Output
 from sim.engine import cache
 from sim.model.mesa_model import AlignmentModel
@@ -40,9 +41,14 @@ class Reported(AlignmentModel):
     def __init__(self, world, seed=None):
         super().__init__(world, seed=seed)
         import mesa
-        self.datacollector = mesa.DataCollector(model_reporters={
-            OUTPUT.name: lambda m: float(outputs.measure(OUTPUT, m.alignment[None], list(m.world.codes),
-                                                         m.world.start)[0])})
+
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                OUTPUT.name: lambda m: float(
+                    outputs.measure(OUTPUT, m.alignment[None], list(m.world.codes), m.world.start)[0]
+                )
+            }
+        )
 
     def step(self):
         super().step()
@@ -56,16 +62,35 @@ def seeds(n: int) -> np.ndarray:
 
 def mesa_batch_run(n: int) -> np.ndarray:
     import mesa
-    rows = mesa.batch_run(Reported, {"world": [WORLD]}, number_processes=1, rng=[int(s) for s in seeds(n)],
-                          max_steps=1000, display_progress=False)
+
+    rows = mesa.batch_run(
+        Reported,
+        {"world": [WORLD]},
+        number_processes=1,
+        rng=[int(s) for s in seeds(n)],
+        max_steps=1000,
+        display_progress=False,
+    )
     return np.array([r[OUTPUT.name] for r in sorted(rows, key=lambda r: r["RunId"])])
 
 
 def vectorised(n: int, jobs: int) -> np.ndarray:
     ids, all_seeds = np.arange(n), seeds(n)
     size = planning.chunk_size(n, jobs, keep_series=False)
-    chunks = [planning.Chunk(k, WORLD, [], ids[i:i + size], np.zeros((len(ids[i:i + size]), 0)),
-                             all_seeds[i:i + size], 1, [OUTPUT], None) for k, i in enumerate(range(0, n, size))]
+    chunks = [
+        planning.Chunk(
+            k,
+            WORLD,
+            [],
+            ids[i : i + size],
+            np.zeros((len(ids[i : i + size]), 0)),
+            all_seeds[i : i + size],
+            1,
+            [OUTPUT],
+            None,
+        )
+        for k, i in enumerate(range(0, n, size))
+    ]
     got = np.empty(n)
 
     def done(index, runs, series):
@@ -95,10 +120,14 @@ def main() -> None:
     rate = {name: runners[name][0] / statistics.median(t) for name, t in timings.items()}
     print(f"baseline runs of 84 quarters, median of {ROUNDS} rounds (this machine, {len(timings)} runners interleaved)")
     for name in timings:
-        print(f"  {name:22s} {runners[name][0]:6d} runs  {rate[name]:9,.0f} runs/s   "
-              f"x{rate[name] / rate['mesa.batch_run']:6.1f} of mesa.batch_run")
-    print(f"  10,000 runs on 2 jobs: {statistics.median(timings['compiled, 2 jobs']) * 10_000 / RUNS:.2f} s "
-          "(planning the seeds included)")
+        print(
+            f"  {name:22s} {runners[name][0]:6d} runs  {rate[name]:9,.0f} runs/s   "
+            f"x{rate[name] / rate['mesa.batch_run']:6.1f} of mesa.batch_run"
+        )
+    print(
+        f"  10,000 runs on 2 jobs: {statistics.median(timings['compiled, 2 jobs']) * 10_000 / RUNS:.2f} s "
+        "(planning the seeds included)"
+    )
     print(f"  compiled engine ready in {ready:.2f} s in this process (from its disk cache, or compiled if none)")
     print(f"  largest difference from mesa.batch_run on the {MESA_RUNS} shared seeds: {same:.1e}")
     if same > 1e-12:

@@ -50,9 +50,20 @@ def main() -> None:
     cases = {
         "python -c 'import numpy'": lambda k: [sys.executable, "-c", "import numpy"],
         "tightrope --help": lambda k: [*TIGHTROPE, "--help"],
-        "tightrope validate WHATIF": lambda k: [*TIGHTROPE, "validate", str(ROOT / "scenarios" / "us_ties_mended.yaml")],
-        "tightrope batch 10,000 runs, 2 jobs": lambda k: [*TIGHTROPE, "batch", str(sweep), "--jobs", "2",
-                                                          "--out", str(work / f"out{k}")],
+        "tightrope validate WHATIF": lambda k: [
+            *TIGHTROPE,
+            "validate",
+            str(ROOT / "scenarios" / "us_ties_mended.yaml"),
+        ],
+        "tightrope batch 10,000 runs, 2 jobs": lambda k: [
+            *TIGHTROPE,
+            "batch",
+            str(sweep),
+            "--jobs",
+            "2",
+            "--out",
+            str(work / f"out{k}"),
+        ],
     }
     times: dict[str, list[float]] = {name: [] for name in cases}
     try:

@@ -15,13 +15,32 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["Ensemble", "InputError", "Loaded", "Run", "SweepResult", "World", "compile", "load", "load_sweep",
-           "run", "run_ensemble", "run_sweep"]
+__all__ = [
+    "Ensemble",
+    "InputError",
+    "Loaded",
+    "Run",
+    "SweepResult",
+    "World",
+    "compile",
+    "load",
+    "load_sweep",
+    "run",
+    "run_ensemble",
+    "run_sweep",
+]
 
 _WHERE = {
-    "InputError": "sim.scenario.errors", "Loaded": "sim.scenario.loader", "load": "sim.scenario.loader",
-    "World": "sim.model.world", "compile": "sim.model.world", "Run": "sim.model.run", "run": "sim.model.mesa_model",
-    "Ensemble": "sim.engine.ensemble", "load_sweep": "sim.batch.sweep", "SweepResult": "sim.batch.run",
+    "InputError": "sim.scenario.errors",
+    "Loaded": "sim.scenario.loader",
+    "load": "sim.scenario.loader",
+    "World": "sim.model.world",
+    "compile": "sim.model.world",
+    "Run": "sim.model.run",
+    "run": "sim.model.mesa_model",
+    "Ensemble": "sim.engine.ensemble",
+    "load_sweep": "sim.batch.sweep",
+    "SweepResult": "sim.batch.run",
     "run_sweep": "sim.batch.run",
 }
 _RENAMED = {"run_ensemble": ("sim.engine.ensemble", "run")}

@@ -31,8 +31,11 @@ def spec(at: AppTest, title: str = "Alignment of each pair") -> dict:
 
 
 def series(at: AppTest, pair: str, run: str) -> dict[str, float]:
-    return {row["quarter"]: row["score"] for row in charts.dataset(spec(at), "series")
-            if row["pair"] == pair and row["run"] == run}
+    return {
+        row["quarter"]: row["score"]
+        for row in charts.dataset(spec(at), "series")
+        if row["pair"] == pair and row["run"] == run
+    }
 
 
 def gen(at: AppTest) -> int:
@@ -64,7 +67,14 @@ def test_opens_on_the_baseline_with_nothing_changed(app):
     assert {r["pair"] for r in rows} == {PAK_RUS, "Pakistan - United States", "Russia - India", "United States - India"}
     assert series(app, PAK_RUS, "what-if") == series(app, PAK_RUS, "baseline")
     assert all(r["difference"] == 0 for r in charts.dataset(spec(app), "gaps"))
-    assert [t.label for t in app.tabs] == ["Alignments", "Network", "Why", "Evidence", "Scenario YAML", "Share and export"]
+    assert [t.label for t in app.tabs] == [
+        "Alignments",
+        "Network",
+        "Why",
+        "Evidence",
+        "Scenario YAML",
+        "Share and export",
+    ]
 
 
 def test_moving_the_hedging_assumption_moves_pak_rus_and_not_the_baseline(app):
@@ -73,8 +83,9 @@ def test_moving_the_hedging_assumption_moves_pak_rus_and_not_the_baseline(app):
     after = series(app, PAK_RUS, "what-if")
     assert series(app, PAK_RUS, "baseline") == before
     assert after["2030Q4"] > before["2030Q4"] + 0.02
-    assert whatif.from_token(app.query_params["w"][0] if isinstance(app.query_params["w"], list)
-                             else app.query_params["w"]).assumptions == {"hedging_gain": 1.0}
+    assert whatif.from_token(
+        app.query_params["w"][0] if isinstance(app.query_params["w"], list) else app.query_params["w"]
+    ).assumptions == {"hedging_gain": 1.0}
 
 
 def test_switching_off_the_2014_embargo_lift_lowers_pak_rus_in_2016(app):
@@ -95,7 +106,10 @@ def test_adding_an_event_and_refusing_a_bad_one(app):
     app.number_input(key="new_size").set_value(1.3)
     app.button[[b.label for b in app.button].index("Add event")].click().run()
     assert not app.error
-    pak_usa_base, pak_usa = series(app, "Pakistan - United States", "baseline"), series(app, "Pakistan - United States", "what-if")
+    pak_usa_base, pak_usa = (
+        series(app, "Pakistan - United States", "baseline"),
+        series(app, "Pakistan - United States", "what-if"),
+    )
     assert pak_usa["2022Q1"] > pak_usa_base["2022Q1"]
     assert any(e["status"] == "added" for e in charts.dataset(spec(app), "events"))
     app.text_input(key="new_date").set_value("2045Q1")
@@ -217,4 +231,7 @@ def test_only_the_open_tab_is_drawn_and_closed_tabs_keep_their_choices(app):
     app.session_state["events_open"] = False
     app.run()  # a closed list keeps what was switched off
     assert not app.toggle and whatif.from_token(app.query_params["w"]).drop_events == ("embargo-lifted",)
-    assert {r["direction"] for r in charts.dataset(spec(app, "Why the scores moved"), "drivers")} == {"IND->RUS", "RUS->IND"}
+    assert {r["direction"] for r in charts.dataset(spec(app, "Why the scores moved"), "drivers")} == {
+        "IND->RUS",
+        "RUS->IND",
+    }

@@ -11,14 +11,14 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import ROOT, SCENARIOS
+
 from sim.engine import ensemble
 from sim.model.world import compile
 from tests.conftest import run
 
 SWEEP = f"""name: t
-scenario: {SCENARIOS / 'baseline.yaml'}
+scenario: {SCENARIOS / "baseline.yaml"}
 seed: 11
 sampler: grid
 samples: 4
@@ -37,8 +37,9 @@ keep_series: [PAK-RUS, PAK-USA]
 
 
 def tightrope(*args, check=True, timeout=300):
-    done = subprocess.run([sys.executable, "-m", "sim", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=timeout)
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", *map(str, args)], capture_output=True, text=True, cwd=ROOT, timeout=timeout
+    )
     if check:
         assert done.returncode == 0, done.stderr
     return done
@@ -71,10 +72,24 @@ def test_results_tables_and_manifest(reference):
     csv = pd.read_csv(reference / "runs.csv")
     assert np.array_equal(csv["pak_rus_2025"].to_numpy(), table["pak_rus_2025"].to_numpy())  # %.17g round-trips
     series = pd.read_parquet(reference / "series.parquet")
-    assert list(series.columns) == ["run", "date", "step", "source", "target", "alignment",
-                                    "d_inertia", "d_benefits", "d_threat", "d_pressure", "d_balance", "d_hedging", "d_noise"]
+    assert list(series.columns) == [
+        "run",
+        "date",
+        "step",
+        "source",
+        "target",
+        "alignment",
+        "d_inertia",
+        "d_benefits",
+        "d_threat",
+        "d_pressure",
+        "d_balance",
+        "d_hedging",
+        "d_noise",
+    ]
     assert set(zip(series.source, series.target)) == {("PAK", "RUS"), ("RUS", "PAK"), ("PAK", "USA"), ("USA", "PAK")}
     import json
+
     manifest = json.loads((reference / "manifest.json").read_text())
     assert manifest["runs"] == 96 and manifest["finished"] and len(manifest["sweep_sha256"]) == 64
     assert not (reference / ".chunks").exists()
@@ -90,6 +105,7 @@ def test_jobs_chunking_and_a_dask_cluster_give_identical_runs(sweep, reference, 
 
 def test_a_folder_begun_by_the_retired_numpy_engine_is_refused_on_resume(sweep, reference, tmp_path):
     import json
+
     assert json.loads((reference / "manifest.json").read_text())["engine"] == "compiled"
     for engine in ("numpy", None):  # older folders recorded no engine: they were all numpy's
         out = tmp_path / f"old-{engine}"
@@ -108,8 +124,18 @@ def test_a_folder_begun_by_the_retired_numpy_engine_is_refused_on_resume(sweep, 
 
 def test_a_batch_row_equals_tightrope_run_with_that_seed(reference, tmp_path):
     row = runs(reference).iloc[53]
-    tightrope("run", SCENARIOS / "baseline.yaml", "--seed", int(row.seed), "--set", f"hedging_gain={float(row.hedging_gain)!r}",
-              "--set", f"aid_cut_share={float(row.aid_cut_share)!r}", "--out", tmp_path / "one.parquet")
+    tightrope(
+        "run",
+        SCENARIOS / "baseline.yaml",
+        "--seed",
+        int(row.seed),
+        "--set",
+        f"hedging_gain={float(row.hedging_gain)!r}",
+        "--set",
+        f"aid_cut_share={float(row.aid_cut_share)!r}",
+        "--out",
+        tmp_path / "one.parquet",
+    )
     one = pd.read_parquet(tmp_path / "one.parquet")
     at = one[(one.date == "2025-01-01") & (one.source.isin(["PAK", "RUS"])) & (one.target.isin(["PAK", "RUS"]))]
     assert abs(at.alignment.mean() - row.pak_rus_2025) <= 1e-12
@@ -122,8 +148,9 @@ def test_a_vectorised_batch_equals_the_same_seeds_run_one_by_one(baseline):
     seeds = np.array([5, 17, 2**32 - 1, 40_000])
     gains = np.array([0.1, 0.5, 1.0, 1.9])
     weights = np.array([0.0, 0.3, 1.5, 3.0])
-    together = ensemble.run(compile(baseline, {"noise_sd": 0.03}), seeds,
-                            varied={"hedging_gain": gains, "weight_aid": weights})
+    together = ensemble.run(
+        compile(baseline, {"noise_sd": 0.03}), seeds, varied={"hedging_gain": gains, "weight_aid": weights}
+    )
     for r, seed in enumerate(seeds):
         alone = run(baseline, int(seed), {"noise_sd": 0.03, "hedging_gain": gains[r], "weight_aid": weights[r]})
         assert np.abs(alone.alignment - together.alignment[r]).max() <= 1e-12
@@ -132,8 +159,12 @@ def test_a_vectorised_batch_equals_the_same_seeds_run_one_by_one(baseline):
 def test_resume_after_kill_9_finishes_without_duplicates(sweep, reference, tmp_path):
     out = tmp_path / "out"
     chunks = out / ".chunks"
-    proc = subprocess.Popen([sys.executable, "-m", "sim", "batch", str(sweep), "--out", str(out), "--chunk-size", "2"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "batch", str(sweep), "--out", str(out), "--chunk-size", "2"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while len(list(chunks.glob("runs-*.parquet"))) < 3:  # wait until it is mid-run
         assert proc.poll() is None and time.monotonic() < deadline, "the batch ended before it could be killed"
@@ -190,7 +221,7 @@ def test_progress_is_quiet_when_not_a_terminal(reference, sweep, tmp_path):
 def test_sobol_finds_the_assumption_that_matters(tmp_path):
     path = tmp_path / "sobol.yaml"
     path.write_text(f"""name: s
-scenario: {SCENARIOS / 'baseline.yaml'}
+scenario: {SCENARIOS / "baseline.yaml"}
 seed: 5
 sampler: sobol
 samples: 64
@@ -207,6 +238,7 @@ outputs:
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     from sim.batch import sensitivity
     from sim.batch.sweep import load_sweep
+
     table, skipped = sensitivity.indices("sobol", load_sweep(path).sweep, runs(tmp_path / "out"))
     st = table.set_index("assumption")["ST"]
     assert st["inertia_rate"] > 0.5 > 0.1 > st["outreach_rate"] and not skipped
@@ -225,6 +257,61 @@ def test_plot_draws_a_fan_chart_of_a_kept_series(reference, tmp_path):
 def test_a_scheduler_without_workers_is_reported_and_nothing_is_written(sweep, tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None) as cluster:
-        done = tightrope("batch", sweep, "--out", tmp_path / "out", "--scheduler", cluster.scheduler_address, check=False)
+        done = tightrope(
+            "batch", sweep, "--out", tmp_path / "out", "--scheduler", cluster.scheduler_address, check=False
+        )
     assert done.returncode == 2 and "has no workers" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_batch_whose_every_worker_is_lost_says_so_within_seconds(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    path = tmp_path / "long.yaml"
+    path.write_text(SWEEP.replace("replications: 12", "replications: 4000"))  # 32,000 runs: a minute on one worker
+    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None) as cluster:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_worker",
+                cluster.scheduler_address,
+                "--no-nanny",
+                "--nthreads",
+                "1",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        out = tmp_path / "out"
+        batch = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sim",
+                "batch",
+                str(path),
+                "--out",
+                str(out),
+                "--chunk-size",
+                "128",
+                "--scheduler",
+                cluster.scheduler_address,
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while len(list((out / ".chunks").glob("runs-*.parquet"))) < 2:  # the worker is computing
+            assert batch.poll() is None and time.monotonic() < deadline, batch.communicate()
+            time.sleep(0.05)
+        worker.kill()
+        worker.wait()
+        lost = time.monotonic()
+        _, err = batch.communicate(timeout=60)
+        waited = time.monotonic() - lost
+    assert batch.returncode == 1 and waited < 15, (batch.returncode, waited, err)
+    assert "every Dask worker was lost" in err and "--resume" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert len(list((out / ".chunks").glob("runs-*.parquet"))) >= 2  # what was done is kept

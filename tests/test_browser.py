@@ -22,8 +22,16 @@ from playwright.sync_api import Page, expect
 from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/lib/chromium/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 READY = "[data-testid=stApp][data-test-connection-state=CONNECTED][data-test-script-state=notRunning]"
 SNAPSHOT = """() => {
   const chart = document.querySelector('[data-testid=stVegaLiteChart]');
@@ -46,10 +54,25 @@ def server() -> str:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
-    proc = subprocess.Popen([streamlit, "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
-                             "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [
+            streamlit,
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:  # the server's own health endpoint says when it is up
@@ -103,7 +126,8 @@ def test_a_slider_moves_the_chart_and_nothing_leaves_localhost(page: Page, serve
     if os.environ.get("TIGHTROPE_SCREENSHOT"):
         shutil.copyfile(shot, os.environ["TIGHTROPE_SCREENSHOT"])
 
-    outside = [u for u in hosts if urlparse(u).scheme in ("http", "https", "ws", "wss")
-               and urlparse(u).hostname != "127.0.0.1"]
+    outside = [
+        u for u in hosts if urlparse(u).scheme in ("http", "https", "ws", "wss") and urlparse(u).hostname != "127.0.0.1"
+    ]
     assert not outside, outside
     assert any(urlparse(u).hostname == "127.0.0.1" for u in hosts)

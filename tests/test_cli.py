@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import pandas as pd
-
 from conftest import ROOT, SCENARIOS
 
 BASE = str(SCENARIOS / "baseline.yaml")
@@ -48,7 +47,7 @@ def test_compare_names_the_pairs_that_diverge():
 
 def test_explain_shows_drivers_events_and_quotes():
     out = tightrope("explain", BASE, "--pair", "PAK:RUS", "--from", "2014", "--to", "2018").stdout
-    for word in ("hedging", "threat", "embargo_lifted", "Friendship 2017", "\""):
+    for word in ("hedging", "threat", "embargo_lifted", "Friendship 2017", '"'):
         assert word in out
     bad = tightrope("explain", BASE, "--pair", "PAK:XXX", check=False)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1

@@ -1,9 +1,11 @@
 """The pure dynamics: batching, bounds, exact decomposition, and rest at the anchor."""
 
 import numpy as np
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sim.model import decisions, dynamics as dyn
+from sim.model import decisions
+from sim.model import dynamics as dyn
 
 N = 5
 
@@ -11,9 +13,17 @@ N = 5
 def coefficients(rng, batch=()):
     draw = lambda lo, hi, shape=(): rng.uniform(lo, hi, batch + shape)
     return dyn.Coefficients(
-        inertia_rate=draw(0, 0.5), benefit_gain=draw(0, 0.5), giver_share=draw(0, 1), threat_gain=draw(0, 0.5),
-        pressure_gain=draw(0, 0.5), balance_gain=draw(0, 0.5), hedging_gain=draw(0, 2), noise_sd=draw(0, 0.1),
-        channel_weight=draw(0, 3, (5,)), relax_rate=draw(0, 1, (6,)), hedging=draw(0, 1, (N,)),
+        inertia_rate=draw(0, 0.5),
+        benefit_gain=draw(0, 0.5),
+        giver_share=draw(0, 1),
+        threat_gain=draw(0, 0.5),
+        pressure_gain=draw(0, 0.5),
+        balance_gain=draw(0, 0.5),
+        hedging_gain=draw(0, 2),
+        noise_sd=draw(0, 0.1),
+        channel_weight=draw(0, 3, (5,)),
+        relax_rate=draw(0, 1, (6,)),
+        hedging=draw(0, 1, (N,)),
     )
 
 

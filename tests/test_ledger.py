@@ -3,8 +3,8 @@
 from collections import Counter
 
 import pytest
-
 from conftest import SCENARIOS, SHARED
+
 from sim.scenario import ledger
 from sim.scenario.loader import load
 
@@ -24,7 +24,7 @@ def test_quote_is_verbatim_in_the_articles_own_text(claim):
 
 
 def test_normalise_treats_typographic_quotes_and_whitespace_as_plain():
-    assert ledger.normalise("Pakistan\u2019s  \u201cdo more\u201d\n\u2013 x") == "Pakistan's \"do more\" - x"
+    assert ledger.normalise("Pakistan\u2019s  \u201cdo more\u201d\n\u2013 x") == 'Pakistan\'s "do more" - x'
 
 
 def test_reader_comments_are_not_source_text():
@@ -42,7 +42,19 @@ def test_ledger_covers_every_document_and_kind():
     for sid, source in ledger.sources().items():
         assert by_source[sid] >= (5 if source.kind == "article" else 1), sid
     kinds = {c.kind for c in claims}
-    for needed in ("arms", "embargo", "aid", "exercise", "diplomatic_support", "visit", "trade_energy", "threat", "history", "mechanism", "pressure"):
+    for needed in (
+        "arms",
+        "embargo",
+        "aid",
+        "exercise",
+        "diplomatic_support",
+        "visit",
+        "trade_energy",
+        "threat",
+        "history",
+        "mechanism",
+        "pressure",
+    ):
         assert needed in kinds
 
 

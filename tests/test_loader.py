@@ -4,8 +4,8 @@ import json
 import re
 
 import pytest
-
 from conftest import ROOT, SCENARIOS
+
 from sim import cli
 from sim.scenario.loader import load
 from sim.scenario.schema import json_schema
@@ -40,28 +40,39 @@ def test_minimal_scenario_is_valid(tmp_path):
     assert load(tmp_path / "ok.yaml").scenario.horizon.end == "2030Q4"
 
 
-@pytest.mark.parametrize("body, expect, line", [
-    (MINIMAL + "magnitud: 3\n", "unknown key 'magnitud'", 6),
-    (MINIMAL.replace("name: t", "nmae: t"), "did you mean 'name'", 1),
-    (MINIMAL + "events:\n  - {type: visit, from: PAK, to: RUS, date: 2014, magnitud: 1}\n", "did you mean 'magnitude'", 7),
-    (MINIMAL + "seed: many\n", "seed", 6),
-    (MINIMAL + "initial:\n  - {between: [PAK, RUS], value: 1.5}\n", "less than or equal to 1", 7),
-    (MINIMAL + "initial:\n  - {between: [PAK, RUZ], value: 0.5}\n", "unknown actor 'RUZ'", 7),
-    (MINIMAL + "events:\n  - {type: visit, from: PAK, to: RUS, date: 2035Q1}\n", "outside the horizon", 7),
-    (MINIMAL + "events:\n  - {type: vist, from: PAK, to: RUS, date: 2014}\n", "type", 7),
-    (MINIMAL + "events:\n  - {type: visit, from: PAK, to: RUS, date: 2014, magnitude: -1}\n", "expected > 0", 7),
-    (MINIMAL + "events:\n  - {type: visit, from: PAK, to: RUS, date: 2014, claims: [nf.salala]}\n", "did you mean 'nf.salala-2011'", 7),
-    (MINIMAL + "assumptions: {inertia_rate: 7}\n", "out of range", 6),
-    (MINIMAL + "assumptions: {inertia_rat: 0.1}\n", "did you mean 'inertia_rate'", 6),
-    (MINIMAL + "  PAK: {name: Again}\n", "duplicate key 'PAK'", 6),
-    (MINIMAL + "x: !!python/object/apply:os.system [ls]\n", "tag", 6),
-    (MINIMAL + "a: &x [1]\nb: *x\n", "anchor", 6),
-    ("name: [unclosed\n", "malformed YAML", 2),
-    ("", "empty", 1),
-    ("# only a comment\n", "empty", 1),
-    ("- a\n- b\n", "mapping", 1),
-    (MINIMAL + "---\nname: two\n", "more than one YAML document", 6),
-])
+@pytest.mark.parametrize(
+    "body, expect, line",
+    [
+        (MINIMAL + "magnitud: 3\n", "unknown key 'magnitud'", 6),
+        (MINIMAL.replace("name: t", "nmae: t"), "did you mean 'name'", 1),
+        (
+            MINIMAL + "events:\n  - {type: visit, from: PAK, to: RUS, date: 2014, magnitud: 1}\n",
+            "did you mean 'magnitude'",
+            7,
+        ),
+        (MINIMAL + "seed: many\n", "seed", 6),
+        (MINIMAL + "initial:\n  - {between: [PAK, RUS], value: 1.5}\n", "less than or equal to 1", 7),
+        (MINIMAL + "initial:\n  - {between: [PAK, RUZ], value: 0.5}\n", "unknown actor 'RUZ'", 7),
+        (MINIMAL + "events:\n  - {type: visit, from: PAK, to: RUS, date: 2035Q1}\n", "outside the horizon", 7),
+        (MINIMAL + "events:\n  - {type: vist, from: PAK, to: RUS, date: 2014}\n", "type", 7),
+        (MINIMAL + "events:\n  - {type: visit, from: PAK, to: RUS, date: 2014, magnitude: -1}\n", "expected > 0", 7),
+        (
+            MINIMAL + "events:\n  - {type: visit, from: PAK, to: RUS, date: 2014, claims: [nf.salala]}\n",
+            "did you mean 'nf.salala-2011'",
+            7,
+        ),
+        (MINIMAL + "assumptions: {inertia_rate: 7}\n", "out of range", 6),
+        (MINIMAL + "assumptions: {inertia_rat: 0.1}\n", "did you mean 'inertia_rate'", 6),
+        (MINIMAL + "  PAK: {name: Again}\n", "duplicate key 'PAK'", 6),
+        (MINIMAL + "x: !!python/object/apply:os.system [ls]\n", "tag", 6),
+        (MINIMAL + "a: &x [1]\nb: *x\n", "anchor", 6),
+        ("name: [unclosed\n", "malformed YAML", 2),
+        ("", "empty", 1),
+        ("# only a comment\n", "empty", 1),
+        ("- a\n- b\n", "mapping", 1),
+        (MINIMAL + "---\nname: two\n", "more than one YAML document", 6),
+    ],
+)
 def test_bad_input_gets_one_clear_line(tmp_path, capsys, body, expect, line):
     lines = errors(tmp_path, capsys, body)
     assert any(expect in ln for ln in lines), lines
@@ -75,8 +86,9 @@ def test_binary_non_utf8_and_oversized_files(tmp_path, capsys):
 
 
 def test_alias_bomb_is_refused_quickly(tmp_path, capsys):
-    bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
-                                                  for p, c in zip("abcdefgh", "bcdefghi"))
+    bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+    )
     assert any("alias" in ln or "anchor" in ln for ln in errors(tmp_path, capsys, bomb))
 
 
@@ -88,7 +100,12 @@ def test_missing_and_cyclic_extends(tmp_path, capsys):
 
 def test_errors_in_an_extending_file_point_at_that_file(tmp_path, capsys):
     (tmp_path / "base.yaml").write_text(MINIMAL)
-    lines = errors(tmp_path, capsys, "extends: base.yaml\nevents:\n  - {type: visit, from: PAK, to: XYZ, date: 2014}\n", name="child.yaml")
+    lines = errors(
+        tmp_path,
+        capsys,
+        "extends: base.yaml\nevents:\n  - {type: visit, from: PAK, to: XYZ, date: 2014}\n",
+        name="child.yaml",
+    )
     assert lines[0].startswith(f"{tmp_path / 'child.yaml'}:3:") or "child.yaml:3:" in lines[0]
 
 
@@ -96,7 +113,8 @@ def test_extends_inherits_appends_and_overrides(tmp_path):
     (tmp_path / "base.yaml").write_text(MINIMAL + "events:\n  - {id: a, type: visit, from: PAK, to: RUS, date: 2014}\n")
     (tmp_path / "child.yaml").write_text(
         "extends: base.yaml\nname: child\nactors: {PAK: {doctrine: {hedging: 0.5}}}\n"
-        "events:\n  - {type: visit, from: RUS, to: PAK, date: 2015}\ndrop_events: [a]\n")
+        "events:\n  - {type: visit, from: RUS, to: PAK, date: 2015}\ndrop_events: [a]\n"
+    )
     s = load(tmp_path / "child.yaml").scenario
     assert s.name == "child" and s.description == "d"
     assert s.actors["PAK"].name == "Pakistan" and s.actors["PAK"].doctrine.hedging == 0.5

@@ -22,7 +22,9 @@ def test_other_seeds_give_other_runs(baseline):
 
 def test_relabelling_the_actor_order_changes_nothing_but_the_labels(baseline):
     order = list(reversed(baseline.actors))
-    shuffled = Scenario.model_validate({**baseline.model_dump(by_alias=True), "actors": {k: baseline.actors[k].model_dump() for k in order}})
+    shuffled = Scenario.model_validate(
+        {**baseline.model_dump(by_alias=True), "actors": {k: baseline.actors[k].model_dump() for k in order}}
+    )
     a, b = run(baseline, 5), run(shuffled, 5)
     perm = [b.world.index[c] for c in a.codes]
     np.testing.assert_allclose(b.alignment[:, perm][:, :, perm], a.alignment, rtol=0, atol=1e-12)
@@ -36,8 +38,20 @@ def test_contributions_of_every_row_sum_to_its_change(baseline):
     change = table.groupby(["source", "target"])["alignment"].diff().fillna(0.0)
     drivers = table.filter(like="d_").sum(axis=1)
     assert np.max(np.abs(drivers - change)) < 1e-9
-    assert set(table.columns) == {"date", "step", "source", "target", "alignment", "d_inertia", "d_benefits", "d_threat",
-                                  "d_pressure", "d_balance", "d_hedging", "d_noise"}
+    assert set(table.columns) == {
+        "date",
+        "step",
+        "source",
+        "target",
+        "alignment",
+        "d_inertia",
+        "d_benefits",
+        "d_threat",
+        "d_pressure",
+        "d_balance",
+        "d_hedging",
+        "d_noise",
+    }
 
 
 def test_states_decide_events_and_give_reasons(baseline):
@@ -51,6 +65,7 @@ def test_states_decide_events_and_give_reasons(baseline):
 def test_no_embargo_means_no_russian_offers_to_pakistan_while_it_stands():
     from sim.scenario.loader import load
     from tests.conftest import SCENARIOS
+
     whatif = load(SCENARIOS / "no_embargo_lift.yaml").scenario
     for seed in range(20):
         log = run(whatif, seed).log

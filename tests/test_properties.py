@@ -2,9 +2,10 @@
 
 import re
 
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from conftest import SCENARIOS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from sim import cli
 
 BASE = (SCENARIOS / "us_ties_mended.yaml").read_bytes()
@@ -16,11 +17,11 @@ def mangle(data: bytes, cuts) -> bytes:
     for kind, pos, byte in cuts:
         pos %= max(len(out), 1)
         if kind == 0:
-            out[pos:pos + 1] = b""
+            out[pos : pos + 1] = b""
         elif kind == 1:
             out.insert(pos, byte)
         else:
-            out[pos:pos + 1] = bytes([byte])
+            out[pos : pos + 1] = bytes([byte])
     return bytes(out)
 
 
@@ -46,15 +47,28 @@ def test_mangled_bytes_get_clear_errors(tmp_path, capsys, cuts):
 
 
 YAMLISH = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=True) | st.text(max_size=12),
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.floats(allow_nan=True) | st.text(max_size=12),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=20,
 )
-KEYS = ["name", "description", "seed", "actors", "initial", "events", "ties", "assumptions", "horizon", "extends", "drop_events"]
+KEYS = [
+    "name",
+    "description",
+    "seed",
+    "actors",
+    "initial",
+    "events",
+    "ties",
+    "assumptions",
+    "horizon",
+    "extends",
+    "drop_events",
+]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), YAMLISH, max_size=6))
 def test_wrongly_typed_documents_get_clear_errors(tmp_path, capsys, doc):
     import yaml
+
     check(tmp_path, capsys, yaml.safe_dump(doc, allow_unicode=True).encode("utf-8"))

@@ -5,17 +5,18 @@ import re
 
 import numpy as np
 import pytest
-
 from conftest import ROOT, SCENARIOS
+
 from sim import cli
-from sim.batch import outputs, plan as planning, samplers
-from sim.model.measures import pair_mean
+from sim.batch import outputs, samplers
+from sim.batch import plan as planning
 from sim.batch.sweep import json_schema, load_sweep
+from sim.model.measures import pair_mean
 
 LINE = re.compile(r"^[^\n]+:\d+:\d+: .+$")
 
 SWEEP = f"""name: t
-scenario: {SCENARIOS / 'baseline.yaml'}
+scenario: {SCENARIOS / "baseline.yaml"}
 seed: 3
 sampler: grid
 samples: 3
@@ -46,20 +47,27 @@ def refused(tmp_path, capsys, text):
     return lines
 
 
-@pytest.mark.parametrize("change, expect, line", [
-    (("hedging_gain: {range", "hedgin_gain: {range"), "did you mean 'hedging_gain'", 8),
-    (("[0.2, 1.2]", "[1.2, 1.2]"), "is empty (expected lo < hi)", 8),
-    (("[0.2, 1.2]", "[1.2, 0.2]"), "is empty (expected lo < hi)", 8),
-    (("[0.2, 1.2]", "[0.2, 9.0]"), "outside its allowed 0 to 2", 8),
-    (("sampler: grid\nsamples: 3", "sampler: sobol\nsamples: 100"), "sobol needs a power of two (got 100; try 64 or 128)", 5),
-    (("sampler: grid", "sampler: lhs"), "sampler lhs draws from ranges", 9),
-    (("sampler: grid", "sampler: halton"), "sampler", 4),
-    (("at: 2025Q1}", "at: 2045Q1}"), "outside the scenario's horizon", 11),
-    (("pair: PAK-RUS", "pair: PAK-XYZ"), "expected two different actors", 11),
-    (("measure: score", "measure: mean"), "measure mean needs from, to", 11),
-    (("replications: 2", "replications: 0"), "replications", 6),
-    (("seed: 3", "seed: 3\nspeed: 2"), "unknown key 'speed'", 4),
-])
+@pytest.mark.parametrize(
+    "change, expect, line",
+    [
+        (("hedging_gain: {range", "hedgin_gain: {range"), "did you mean 'hedging_gain'", 8),
+        (("[0.2, 1.2]", "[1.2, 1.2]"), "is empty (expected lo < hi)", 8),
+        (("[0.2, 1.2]", "[1.2, 0.2]"), "is empty (expected lo < hi)", 8),
+        (("[0.2, 1.2]", "[0.2, 9.0]"), "outside its allowed 0 to 2", 8),
+        (
+            ("sampler: grid\nsamples: 3", "sampler: sobol\nsamples: 100"),
+            "sobol needs a power of two (got 100; try 64 or 128)",
+            5,
+        ),
+        (("sampler: grid", "sampler: lhs"), "sampler lhs draws from ranges", 9),
+        (("sampler: grid", "sampler: halton"), "sampler", 4),
+        (("at: 2025Q1}", "at: 2045Q1}"), "outside the scenario's horizon", 11),
+        (("pair: PAK-RUS", "pair: PAK-XYZ"), "expected two different actors", 11),
+        (("measure: score", "measure: mean"), "measure mean needs from, to", 11),
+        (("replications: 2", "replications: 0"), "replications", 6),
+        (("seed: 3", "seed: 3\nspeed: 2"), "unknown key 'speed'", 4),
+    ],
+)
 def test_bad_sweeps_get_one_clear_line_and_nothing_is_written(tmp_path, capsys, change, expect, line):
     lines = refused(tmp_path, capsys, SWEEP.replace(*change))
     assert any(expect in x for x in lines), lines
@@ -86,8 +94,9 @@ def test_samplers_cover_their_designs(tmp_path):
     assert sorted(set(samplers.points(grid)[:, 0])) == [0.2, 0.7, 1.2]
     ranged = SWEEP.replace("{values: [0.02, 0.08]}", "{range: [0.0, 0.1]}")
     for sampler, samples, count in (("lhs", 10, 10), ("sobol", 16, 16 * 4), ("morris", 5, 5 * 3)):
-        sweep = load_sweep(write(tmp_path, ranged.replace("sampler: grid\nsamples: 3",
-                                                          f"sampler: {sampler}\nsamples: {samples}"))).sweep
+        sweep = load_sweep(
+            write(tmp_path, ranged.replace("sampler: grid\nsamples: 3", f"sampler: {sampler}\nsamples: {samples}"))
+        ).sweep
         pts = samplers.points(sweep)
         assert pts.shape == (count, 2) == (samplers.count(sweep), 2)
         assert (pts[:, 0] >= 0.2).all() and (pts[:, 0] <= 1.2).all() and (pts[:, 1] <= 0.1).all()
@@ -119,7 +128,9 @@ def test_committed_sweep_schema_equals_the_printed_one(capsys):
 @pytest.mark.parametrize("path", sorted((SCENARIOS / "sweeps").glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_lesson_sweep_is_valid(path):
     loaded = load_sweep(path)
-    assert loaded.sweep.description and path.read_text().startswith("# yaml-language-server: $schema=../../sweep.schema.json")
+    assert loaded.sweep.description and path.read_text().startswith(
+        "# yaml-language-server: $schema=../../sweep.schema.json"
+    )
     assert 0 < planning.plan(loaded).runs <= 10_000
 
 

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from sim.classroom import tables as classroom, whatif
+from sim.classroom import tables as classroom
+from sim.classroom import whatif
 from sim.classroom.whatif import WhatIf
 from sim.engine import ensemble
 from sim.model import measures
@@ -15,10 +16,12 @@ from tests.conftest import SCENARIOS
 
 BASE = load(SCENARIOS / "baseline.yaml")
 
-RESTORED = Event.model_validate({"type": "aid_restored", "from": "USA", "to": "PAK", "date": "2020Q1",
-                                 "magnitude": 1.3, "label": "US aid back"})
-CHANGED = WhatIf(name="Test", seed=5, assumptions={"hedging_gain": 0.7}, drop_events=("embargo-lifted",),
-                 events=(RESTORED,))
+RESTORED = Event.model_validate(
+    {"type": "aid_restored", "from": "USA", "to": "PAK", "date": "2020Q1", "magnitude": 1.3, "label": "US aid back"}
+)
+CHANGED = WhatIf(
+    name="Test", seed=5, assumptions={"hedging_gain": 0.7}, drop_events=("embargo-lifted",), events=(RESTORED,)
+)
 
 
 def test_yaml_round_trip_and_same_scenario_as_the_loader(baseline):
@@ -36,13 +39,24 @@ def test_token_round_trip_and_refusals():
             whatif.from_token(bad)
 
 
-@pytest.mark.parametrize("text, where, words", [
-    ("extends: baseline.yaml\nname: x\nactors: {}\n", "w.yaml:3:1:", "the app edits only"),
-    ("extends: baseline.yaml\nassumptions: {hedgin_gain: 0.3}\n", "w.yaml:2:15:", "did you mean 'hedging_gain'"),
-    ("extends: baseline.yaml\nevents:\n  - {type: visit, from: USA, to: PAK, date: 2040Q1}\n", "w.yaml:3:", "outside the horizon"),
-    ("name: x\ndescription: y\nactors: {PAK: {name: P}, RUS: {name: R}}\n", "w.yaml:1:1:", "starts from a scenario"),
-    ("extends: baseline.yaml\nname: [\n", "w.yaml:", "malformed YAML"),
-])
+@pytest.mark.parametrize(
+    "text, where, words",
+    [
+        ("extends: baseline.yaml\nname: x\nactors: {}\n", "w.yaml:3:1:", "the app edits only"),
+        ("extends: baseline.yaml\nassumptions: {hedgin_gain: 0.3}\n", "w.yaml:2:15:", "did you mean 'hedging_gain'"),
+        (
+            "extends: baseline.yaml\nevents:\n  - {type: visit, from: USA, to: PAK, date: 2040Q1}\n",
+            "w.yaml:3:",
+            "outside the horizon",
+        ),
+        (
+            "name: x\ndescription: y\nactors: {PAK: {name: P}, RUS: {name: R}}\n",
+            "w.yaml:1:1:",
+            "starts from a scenario",
+        ),
+        ("extends: baseline.yaml\nname: [\n", "w.yaml:", "malformed YAML"),
+    ],
+)
 def test_bad_yaml_names_its_line(text, where, words):
     with pytest.raises(InputError) as err:
         whatif.from_yaml(text, SCENARIOS, "w.yaml")

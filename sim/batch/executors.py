@@ -22,6 +22,7 @@ LOST_AFTER = 5  # seconds with no worker at all before a batch gives up on its c
 class WorkersLost(RuntimeError):
     """Every worker of the Dask cluster is gone; the chunks saved so far are kept."""
 
+
 Done = Callable[[int, object, object], None]
 
 
@@ -33,26 +34,37 @@ def connect(scheduler: str | None, jobs: int):
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise InputError.command_line(f"--scheduler {scheduler}: Dask is not installed "
-                       "(expected: pip install 'tightrope[cluster]')") from None
+        raise InputError.command_line(
+            f"--scheduler {scheduler}: Dask is not installed (expected: pip install 'tightrope[cluster]')"
+        ) from None
     if scheduler == "local":
-        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, silence_logs=logging.ERROR)
+        cluster = LocalCluster(
+            n_workers=jobs,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
         return Client(cluster)
     if not scheduler.startswith("tcp://"):
         raise InputError.command_line(f"--scheduler {scheduler}: expected 'local' or an address like tcp://HOST:8786")
     try:
         client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
     except (OSError, TimeoutError) as err:
-        raise InputError.command_line(f"--scheduler {scheduler}: no Dask scheduler answered within {CONNECT_TIMEOUT} s "
-                       f"({type(err).__name__}); start one with 'dask scheduler' and its workers with "
-                       f"'dask worker {scheduler}'") from None
+        raise InputError.command_line(
+            f"--scheduler {scheduler}: no Dask scheduler answered within {CONNECT_TIMEOUT} s "
+            f"({type(err).__name__}); start one with 'dask scheduler' and its workers with "
+            f"'dask worker {scheduler}'"
+        ) from None
     try:
         client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)  # a scheduler alone would wait forever
     except (OSError, TimeoutError):
         client.close()
-        raise InputError.command_line(f"--scheduler {scheduler}: the scheduler answered but has no workers after "
-                       f"{CONNECT_TIMEOUT} s; start some with 'dask worker {scheduler}'") from None
+        raise InputError.command_line(
+            f"--scheduler {scheduler}: the scheduler answered but has no workers after "
+            f"{CONNECT_TIMEOUT} s; start some with 'dask worker {scheduler}'"
+        ) from None
     return client
 
 
@@ -82,8 +94,12 @@ def execute(todo: Iterable[Chunk], done: Done, jobs: int = 1, client=None) -> No
 
 
 def _on_cluster(client, todo: list[Chunk], done: Done) -> None:
-    """Submit every chunk and hand each back as it finishes; give up once no worker is left."""
-    from dask.distributed import wait
+    """Submit every chunk and hand each back as it finishes; give up once no worker is left.
+
+    A chunk counts as finished once its result has reached here: one whose worker died
+    before sending it goes back to the queue (the scheduler computes it again).
+    """
+    from dask.distributed import KilledWorker, wait
 
     pending = {client.submit(compute, c, pure=False) for c in todo}
     alone_since = None
@@ -92,16 +108,26 @@ def _on_cluster(client, todo: list[Chunk], done: Done) -> None:
             finished, pending = wait(pending, timeout=1, return_when="FIRST_COMPLETED")
         except TimeoutError:  # nothing finished this second: see whether anyone is left to finish it
             finished = set()
+        progressed = False
         for future in finished:
-            done(*future.result())
+            try:
+                result = future.result(timeout=1)
+            except TimeoutError:
+                pending.add(future)  # its worker died with the result
+                continue
+            except KilledWorker as err:
+                raise WorkersLost(
+                    f"workers kept dying while computing a chunk ({err}); {len(pending) + 1} chunks were left undone"
+                ) from None
+            done(*result)
             future.release()
-        if finished or not pending:
-            alone_since = None
-            continue
-        if client.scheduler_info(n_workers=0).get("n_workers", 0):
+            progressed = True
+        if progressed or not pending or client.scheduler_info(n_workers=0).get("n_workers", 0):
             alone_since = None
         elif alone_since is None:
             alone_since = time.monotonic()
         elif time.monotonic() - alone_since > LOST_AFTER:
-            raise WorkersLost(f"every Dask worker was lost and none came back within {LOST_AFTER} s; "
-                              f"{len(pending)} chunks were left undone")
+            raise WorkersLost(
+                f"every Dask worker was lost and none came back within {LOST_AFTER} s; "
+                f"{len(pending)} chunks were left undone"
+            )

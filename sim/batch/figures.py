@@ -31,15 +31,23 @@ def indices(table: pd.DataFrame, bars: list[tuple[str, str | None, str]], title:
     """One panel per output: a horizontal bar per assumption and index, with confidence whiskers."""
     outputs = list(dict.fromkeys(table["output"]))
     names = list(dict.fromkeys(table["assumption"]))
-    fig, axes = plt.subplots(1, len(outputs), figsize=(4.5 * len(outputs) + 1.5, 0.45 * len(names) + 1.8),
-                             sharey=True, squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(outputs), figsize=(4.5 * len(outputs) + 1.5, 0.45 * len(names) + 1.8), sharey=True, squeeze=False
+    )
     y = np.arange(len(names))
     height = 0.8 / len(bars)
     for ax, output in zip(axes[0], outputs):
         rows = table[table["output"] == output].set_index("assumption").loc[names]
         for k, (column, conf, label) in enumerate(bars):
-            ax.barh(y + (k - (len(bars) - 1) / 2) * height, rows[column], height, label=label, color=OKABE_ITO[k],
-                    xerr=rows[conf] if conf else None, error_kw={"elinewidth": 0.8, "capsize": 2})
+            ax.barh(
+                y + (k - (len(bars) - 1) / 2) * height,
+                rows[column],
+                height,
+                label=label,
+                color=OKABE_ITO[k],
+                xerr=rows[conf] if conf else None,
+                error_kw={"elinewidth": 0.8, "capsize": 2},
+            )
         ax.set_title(output)
         ax.set_xlabel("index")
         ax.axvline(0, color="#444444", linewidth=0.6)
@@ -51,12 +59,15 @@ def indices(table: pd.DataFrame, bars: list[tuple[str, str | None, str]], title:
     _save(fig, path)
 
 
-def fan(years: np.ndarray, series: np.ndarray, title: str, ylabel: str, path: Path,
-        marks: dict[str, float] | None = None) -> None:
+def fan(
+    years: np.ndarray, series: np.ndarray, title: str, ylabel: str, path: Path, marks: dict[str, float] | None = None
+) -> None:
     """Median and 10-90 % band over runs of ``series (runs, T)`` against ``years (T,)``."""
     low, mid, high = np.percentile(series, [BAND[0], 50, BAND[1]], axis=0)
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    ax.fill_between(years, low, high, color=OKABE_ITO[0], alpha=0.25, label=f"{BAND[0]}-{BAND[1]} % of {len(series)} runs")
+    ax.fill_between(
+        years, low, high, color=OKABE_ITO[0], alpha=0.25, label=f"{BAND[0]}-{BAND[1]} % of {len(series)} runs"
+    )
     ax.plot(years, mid, color=OKABE_ITO[0], linewidth=2, label="median")
     for label, value in (marks or {}).items():
         ax.axhline(value, color=OKABE_ITO[5], linestyle="--", linewidth=1, label=label)

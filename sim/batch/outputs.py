@@ -45,7 +45,7 @@ def measure(output: Output, alignment: np.ndarray, codes: list[str], start: int)
     if output.measure == "score":
         return series[:, step(output.at)]
     if output.measure == "mean":
-        return series[:, step(output.from_): step(output.to) + 1].mean(axis=-1)
+        return series[:, step(output.from_) : step(output.to) + 1].mean(axis=-1)
     if output.measure == "crossed":
         return _past(series[:, : step(output.by) + 1], output.above, output.below).any(axis=-1).astype(float)
     years = np.array([dates.decimal_year(start + t) for t in range(series.shape[-1])])

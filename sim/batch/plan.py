@@ -20,7 +20,6 @@ from sim.model.tidy import tidy_columns
 from sim.model.world import World
 
 
-
 @dataclass(frozen=True)
 class Plan:
     """Every run of a sweep: its points, its replications, and the seed of each run."""
@@ -69,13 +68,29 @@ class Chunk:
 def chunks(loaded: LoadedSweep, world: World, p: Plan, size: int) -> list[Chunk]:
     keep = loaded.sweep.keep_series
     codes = world.codes
-    pairs = ([(a, b) for i, a in enumerate(codes) for b in codes[i + 1:]] if keep is True
-             else [tuple(x.split("-")) for x in keep] if keep else None)
+    pairs = (
+        [(a, b) for i, a in enumerate(codes) for b in codes[i + 1 :]]
+        if keep is True
+        else [tuple(x.split("-")) for x in keep]
+        if keep
+        else None
+    )
     out = []
     for index, first in enumerate(range(0, p.runs, size)):
         ids = np.arange(first, min(first + size, p.runs))
-        out.append(Chunk(index, world, p.names, ids, p.points[ids // p.replications], p.seeds(ids),
-                         p.replications, list(loaded.sweep.outputs), pairs))
+        out.append(
+            Chunk(
+                index,
+                world,
+                p.names,
+                ids,
+                p.points[ids // p.replications],
+                p.seeds(ids),
+                p.replications,
+                list(loaded.sweep.outputs),
+                pairs,
+            )
+        )
     return out
 
 
@@ -88,11 +103,18 @@ def compute(chunk: Chunk) -> tuple[int, Columns, Columns | None]:
     keep = chunk.pairs is not None
     e = ensemble.run(chunk.world, chunk.seeds, varied=varied, keep_contributions=keep)
     codes, start = list(chunk.world.codes), chunk.world.start
-    rows = {"run": chunk.ids, "point": chunk.ids // chunk.replications,
-            "replication": chunk.ids % chunk.replications, "seed": chunk.seeds, **varied}
+    rows = {
+        "run": chunk.ids,
+        "point": chunk.ids // chunk.replications,
+        "replication": chunk.ids % chunk.replications,
+        "seed": chunk.seeds,
+        **varied,
+    }
     for o in chunk.outputs:
         rows[o.name] = outputs.measure(o, e.alignment, codes, start)
-    series = tidy_columns(codes, start, e.alignment, e.contributions, runs=chunk.ids, pairs=chunk.pairs) if keep else None
+    series = (
+        tidy_columns(codes, start, e.alignment, e.contributions, runs=chunk.ids, pairs=chunk.pairs) if keep else None
+    )
     return chunk.index, rows, series
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.batch import plan as planning, samplers, store
+from sim.batch import plan as planning
+from sim.batch import samplers, store
 from sim.batch.sweep import MAX_RUNS, LoadedSweep
 from sim.model.world import compile
 from sim.scenario import dates
@@ -38,6 +39,7 @@ class SweepResult:
     def to_pandas(self):
         """The runs table as a pandas DataFrame (what runs.parquet holds)."""
         import pandas as pd
+
         return pd.DataFrame(self.runs)
 
 
@@ -51,23 +53,35 @@ def _folder(loaded: LoadedSweep, out: Path, resume: bool) -> dict | None:
     if info is None:
         raise InputError.command_line(f"--out {out}: holds files but no manifest.json (expected a new or empty folder)")
     if info.get("sweep_sha256") != loaded.hash:
-        raise InputError.command_line(f"--out {out}: holds results of another sweep ('{info.get('sweep')}', "
-                                      f"sha256 {str(info.get('sweep_sha256'))[:12]}, not {loaded.hash[:12]}); "
-                                      "choose another --out (--resume only continues the same sweep)")
+        raise InputError.command_line(
+            f"--out {out}: holds results of another sweep ('{info.get('sweep')}', "
+            f"sha256 {str(info.get('sweep_sha256'))[:12]}, not {loaded.hash[:12]}); "
+            "choose another --out (--resume only continues the same sweep)"
+        )
     if not resume:
         state = "finished" if info.get("finished") else "unfinished"
-        raise InputError.command_line(f"--out {out}: already holds this sweep ({state}); add --resume to finish it, "
-                                      "or choose another --out")
+        raise InputError.command_line(
+            f"--out {out}: already holds this sweep ({state}); add --resume to finish it, or choose another --out"
+        )
     engine = info.get("engine", "numpy")  # folders from before the engine was recorded were all numpy's
     if engine != store.ENGINE and not info.get("finished"):
-        raise InputError.command_line(f"--out {out}: its runs were begun by the {engine} engine, which this version "
-                                      f"no longer has (its results differ in rounding); start afresh in another --out")
+        raise InputError.command_line(
+            f"--out {out}: its runs were begun by the {engine} engine, which this version "
+            f"no longer has (its results differ in rounding); start afresh in another --out"
+        )
     return info
 
 
-def run_sweep(loaded: LoadedSweep, out: Path, jobs: int = 1, scheduler: str | None = None, resume: bool = False,
-              csv: bool = False, chunk: int | None = None,
-              progress: Callable[[int, int], None] | None = None) -> SweepResult:
+def run_sweep(
+    loaded: LoadedSweep,
+    out: Path,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    resume: bool = False,
+    csv: bool = False,
+    chunk: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SweepResult:
     """Plan, compute and write a sweep's runs into ``out``.
 
     ``jobs`` worker threads here, or a Dask cluster (``scheduler``: "local" or an address);
@@ -83,15 +97,18 @@ def run_sweep(loaded: LoadedSweep, out: Path, jobs: int = 1, scheduler: str | No
         raise InputError.command_line(f"--chunk-size {chunk}: expected 1 or more")
     planned = samplers.count(loaded.sweep) * loaded.sweep.replications
     if planned > MAX_RUNS:  # before the design is drawn: a huge grid would not fit in memory
-        raise InputError.command_line(f"{loaded.path}: {planned:,} runs is more than {MAX_RUNS:,} "
-                                      "(expected fewer samples or replications)")
+        raise InputError.command_line(
+            f"{loaded.path}: {planned:,} runs is more than {MAX_RUNS:,} (expected fewer samples or replications)"
+        )
     info = _folder(loaded, out, resume)
     if info is not None and info.get("finished"):
         return SweepResult(out, info, store.read_runs(out), 0, 0.0, complete_before=True)
     p = planning.plan(loaded)
     client = executors.connect(scheduler, jobs)  # before anything is written
     try:
-        size = info["chunk_size"] if info else chunk or planning.chunk_size(p.runs, jobs, bool(loaded.sweep.keep_series))
+        size = (
+            info["chunk_size"] if info else chunk or planning.chunk_size(p.runs, jobs, bool(loaded.sweep.keep_series))
+        )
         info = info or store.manifest(loaded, p, size)
         store.write_json(out / "manifest.json", info)
         finished = store.done_chunks(out)
@@ -129,10 +146,13 @@ def describe(result: SweepResult, loaded: LoadedSweep) -> list[str]:
         x = result.column(o.name).astype(float)
         seen = x[~np.isnan(x)]
         side = f"{o.threshold[0]} {o.threshold[1]:g}" if o.threshold else ""
-        what = {"score": f"{o.pair} at {o.at}", "mean": f"{o.pair} mean {o.from_}..{o.to}",
-                "balanced_share": f"share of balanced triads at {o.at}",
-                "crossed": f"{o.pair} {side} by {o.by}",
-                "first_crossing": f"first quarter {o.pair} is {side}"}[o.measure]
+        what = {
+            "score": f"{o.pair} at {o.at}",
+            "mean": f"{o.pair} mean {o.from_}..{o.to}",
+            "balanced_share": f"share of balanced triads at {o.at}",
+            "crossed": f"{o.pair} {side} by {o.by}",
+            "first_crossing": f"first quarter {o.pair} is {side}",
+        }[o.measure]
         if o.measure == "crossed":
             lines.append(f"  {o.name:<22} {what}: in {x.mean():.0%} of {x.size} runs")
             continue

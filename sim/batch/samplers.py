@@ -17,31 +17,39 @@ from sim.batch.sweep import Sweep
 
 def problem(sweep: Sweep) -> dict:
     """The sweep's varied assumptions as a SALib problem."""
-    return {"num_vars": len(sweep.vary), "names": list(sweep.vary),
-            "bounds": [list(v.bounds()) for v in sweep.vary.values()]}
+    return {
+        "num_vars": len(sweep.vary),
+        "names": list(sweep.vary),
+        "bounds": [list(v.bounds()) for v in sweep.vary.values()],
+    }
 
 
 def grid(sweep: Sweep) -> np.ndarray:
     """Every combination: listed values as given, ranges as ``samples`` evenly spaced values."""
-    axes = [np.asarray(v.values, dtype=float) if v.values is not None else np.linspace(*v.range, sweep.samples)
-            for v in sweep.vary.values()]
+    axes = [
+        np.asarray(v.values, dtype=float) if v.values is not None else np.linspace(*v.range, sweep.samples)
+        for v in sweep.vary.values()
+    ]
     return np.array(list(itertools.product(*axes)), dtype=float).reshape(-1, len(axes))
 
 
 def lhs(sweep: Sweep) -> np.ndarray:
     from SALib.sample import latin
+
     return latin.sample(problem(sweep), sweep.samples, seed=sweep.seed)
 
 
 def sobol(sweep: Sweep) -> np.ndarray:
     """Saltelli's design for first-order and total indices: ``samples * (k + 2)`` points."""
     from SALib.sample import sobol as saltelli
+
     return saltelli.sample(problem(sweep), sweep.samples, calc_second_order=False, scramble=True, seed=sweep.seed)
 
 
 def morris(sweep: Sweep) -> np.ndarray:
     """``samples`` one-at-a-time trajectories of ``k + 1`` points each, on ``levels`` levels."""
     from SALib.sample import morris as elementary
+
     return elementary.sample(problem(sweep), sweep.samples, num_levels=sweep.levels, seed=sweep.seed)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
@@ -26,18 +26,33 @@ ENGINE = "compiled"  # older folders, made by the numpy engine, say so in their 
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def manifest(loaded: LoadedSweep, p: Plan, size: int) -> dict:
     s = loaded.sweep
-    return {"sweep": s.name, "sweep_file": str(loaded.path), "sweep_sha256": loaded.hash,
-            "tool": "tightrope", "tool_version": version("tightrope"), "scenario": loaded.scenario.name,
-            "sampler": s.sampler, "seed": s.seed, "points": len(p.points), "replications": p.replications,
-            "runs": p.runs, "chunk_size": size, "engine": ENGINE, "chunks": -(-p.runs // size), "varied": p.names,
-            "outputs": [o.name for o in s.outputs], "series_kept": bool(s.keep_series),
-            "seeds": "run k: SeedSequence(seed).spawn(runs)[k].generate_state(1, uint32)[0]",
-            "started": now(), "finished": None}
+    return {
+        "sweep": s.name,
+        "sweep_file": str(loaded.path),
+        "sweep_sha256": loaded.hash,
+        "tool": "tightrope",
+        "tool_version": version("tightrope"),
+        "scenario": loaded.scenario.name,
+        "sampler": s.sampler,
+        "seed": s.seed,
+        "points": len(p.points),
+        "replications": p.replications,
+        "runs": p.runs,
+        "chunk_size": size,
+        "engine": ENGINE,
+        "chunks": -(-p.runs // size),
+        "varied": p.names,
+        "outputs": [o.name for o in s.outputs],
+        "series_kept": bool(s.keep_series),
+        "seeds": "run k: SeedSequence(seed).spawn(runs)[k].generate_state(1, uint32)[0]",
+        "started": now(),
+        "finished": None,
+    }
 
 
 def read_manifest(out: Path) -> dict | None:
@@ -66,8 +81,9 @@ def arrow(columns: Columns):
         values = np.asarray(values)
         if values.dtype.kind in "iuf":
             values = np.ascontiguousarray(values)
-            arrays.append(pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), len(values),
-                                                [None, pa.py_buffer(values)]))
+            arrays.append(
+                pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), len(values), [None, pa.py_buffer(values)])
+            )
         else:
             arrays.append(pa.array(values))
     return pa.Table.from_arrays(arrays, names=list(columns))
@@ -79,7 +95,7 @@ def numbers(table) -> Columns:
     for name in table.column_names:
         column = table.column(name).combine_chunks()
         data = np.frombuffer(column.buffers()[1], dtype=_NUMPY[str(column.type)])
-        out[name] = data[column.offset: column.offset + len(column)].copy()
+        out[name] = data[column.offset : column.offset + len(column)].copy()
     return out
 
 
@@ -88,6 +104,7 @@ _NUMPY = {"int64": np.int64, "int32": np.int32, "uint64": np.uint64, "uint32": n
 
 def _read(path: Path):
     import pyarrow.parquet as pq
+
     return pq.ParquetFile(path).read()  # not pq.read_table: that imports pandas
 
 
@@ -109,8 +126,10 @@ def gather(out: Path, info: dict, csv: bool, fresh: dict[int, Columns] | None = 
     import pyarrow.parquet as pq
 
     fresh = fresh or {}
-    parts = [fresh[k] if k in fresh else numbers(_read(out / CHUNKS / f"runs-{k:06d}.parquet"))
-             for k in sorted(done_chunks(out))]
+    parts = [
+        fresh[k] if k in fresh else numbers(_read(out / CHUNKS / f"runs-{k:06d}.parquet"))
+        for k in sorted(done_chunks(out))
+    ]
     runs = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
     order = np.argsort(runs["run"], kind="stable")
     runs = {name: values[order] for name, values in runs.items()}
@@ -138,12 +157,14 @@ def read_runs(out: Path) -> Columns:
 
 def _csv(table, path: Path) -> None:
     import pyarrow.csv as pcsv
+
     with atomic(path) as tmp:
         pcsv.write_csv(table, tmp)
 
 
 def _csv_parts(parts: list[Path], path: Path) -> None:
     import pyarrow.csv as pcsv
+
     with atomic(path) as tmp:
         with pcsv.CSVWriter(tmp, _read(parts[0]).schema) as writer:
             for f in parts:

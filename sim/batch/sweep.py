@@ -68,8 +68,13 @@ class Output(Strict):
 
     @model_validator(mode="after")
     def fits(self):
-        needs = {"score": {"pair", "at"}, "mean": {"pair", "from_", "to"}, "first_crossing": {"pair"},
-                 "crossed": {"pair", "by"}, "balanced_share": {"at"}}[self.measure]
+        needs = {
+            "score": {"pair", "at"},
+            "mean": {"pair", "from_", "to"},
+            "first_crossing": {"pair"},
+            "crossed": {"pair", "by"},
+            "balanced_share": {"at"},
+        }[self.measure]
         crossing = self.measure in ("first_crossing", "crossed")
         allowed = needs | ({"above", "below"} if crossing else set())
         given = {k for k in ("pair", "at", "by", "from_", "to", "above", "below") if getattr(self, k) is not None}
@@ -97,16 +102,22 @@ class Sweep(Strict):
     description: str = ""
     scenario: str = Field(description="the base scenario: a file relative to the sweep file, or a shipped one by name")
     set: dict[str, float] = Field(default_factory=dict, description="assumptions fixed for every run")
-    seed: int = Field(0, ge=0, lt=2**63, description="the sweep's seed; run k's seed is SeedSequence(seed).spawn(...)[k]")
+    seed: int = Field(
+        0, ge=0, lt=2**63, description="the sweep's seed; run k's seed is SeedSequence(seed).spawn(...)[k]"
+    )
     sampler: Literal["grid", "lhs", "sobol", "morris"] = "grid"
-    samples: int = Field(8, ge=1, description="grid: values per range; lhs: points; sobol: base samples "
-                                               "(a power of two); morris: trajectories")
+    samples: int = Field(
+        8,
+        ge=1,
+        description="grid: values per range; lhs: points; sobol: base samples (a power of two); morris: trajectories",
+    )
     levels: int = Field(4, ge=2, le=20, description="morris: grid levels of each trajectory")
     replications: int = Field(1, ge=1, le=100_000, description="seeded runs at each point")
     vary: dict[str, Vary] = Field(min_length=1)
     outputs: Annotated[list[Output], Field(min_length=1)]
     keep_series: bool | list[Annotated[str, Field(pattern=r"^[A-Z]{3}-[A-Z]{3}$")]] = Field(
-        False, description="keep whole series: true for every pair, or a list of pairs like PAK-RUS")
+        False, description="keep whole series: true for every pair, or a list of pairs like PAK-RUS"
+    )
 
 
 def _check(sweep: Sweep, loaded: Loaded) -> list[tuple[tuple, str, bool]]:
@@ -115,17 +126,33 @@ def _check(sweep: Sweep, loaded: Loaded) -> list[tuple[tuple, str, bool]]:
     for section in ("vary", "set"):
         for name in getattr(sweep, section):
             if name not in catalogue:
-                out.append(((section, name), f"unknown assumption '{name}' ({did_you_mean(name, catalogue)}"
-                                             "see 'tightrope claims --assumptions')", True))
+                out.append(
+                    (
+                        (section, name),
+                        f"unknown assumption '{name}' ({did_you_mean(name, catalogue)}"
+                        "see 'tightrope claims --assumptions')",
+                        True,
+                    )
+                )
     for name, v in sweep.vary.items():
         if name in catalogue:
             a, (lo, hi) = catalogue[name], v.bounds()
             if lo < a.low or hi > a.high:
-                out.append((("vary", name), f"{name} goes from {lo:g} to {hi:g}, outside its allowed "
-                                            f"{a.low:g} to {a.high:g} ({a.unit})", False))
+                out.append(
+                    (
+                        ("vary", name),
+                        f"{name} goes from {lo:g} to {hi:g}, outside its allowed {a.low:g} to {a.high:g} ({a.unit})",
+                        False,
+                    )
+                )
         if v.values is not None and sweep.sampler != "grid":
-            out.append((("vary", name, "values"), f"sampler {sweep.sampler} draws from ranges "
-                                                  "(expected range: [lo, hi], or sampler: grid)", False))
+            out.append(
+                (
+                    ("vary", name, "values"),
+                    f"sampler {sweep.sampler} draws from ranges (expected range: [lo, hi], or sampler: grid)",
+                    False,
+                )
+            )
         if name in sweep.set:
             out.append((("set", name), f"{name} is both varied and set (expected one of the two)", True))
     for name, value in sweep.set.items():
@@ -150,8 +177,14 @@ def _check(sweep: Sweep, loaded: Loaded) -> list[tuple[tuple, str, bool]]:
             date = getattr(o, field)
             if date is not None and not start <= dates.ordinal(date) <= end:
                 where = ("outputs", k, field.rstrip("_"))
-                out.append((where, f"{date} is outside the scenario's horizon "
-                                   f"{loaded.scenario.horizon.start}..{loaded.scenario.horizon.end}", False))
+                out.append(
+                    (
+                        where,
+                        f"{date} is outside the scenario's horizon "
+                        f"{loaded.scenario.horizon.start}..{loaded.scenario.horizon.end}",
+                        False,
+                    )
+                )
         if o.from_ and o.to and dates.ordinal(o.to) < dates.ordinal(o.from_):
             out.append((("outputs", k, "to"), f"the period ends ({o.to}) before it starts ({o.from_})", False))
     names = [o.name for o in sweep.outputs]
@@ -190,9 +223,14 @@ def load_sweep(path: str | Path) -> LoadedSweep:
         raise InputError(problems_from(err, doc, Sweep)) from None
     base = base_file(sweep.scenario, path.parent)
     if base is None:
-        raise InputError([locate(doc, ("scenario",)).problem(
-            f"scenario '{sweep.scenario}' does not exist (expected a scenario file relative to this sweep, "
-            "or a shipped scenario by name such as 'baseline')")])
+        raise InputError(
+            [
+                locate(doc, ("scenario",)).problem(
+                    f"scenario '{sweep.scenario}' does not exist (expected a scenario file relative to this sweep, "
+                    "or a shipped scenario by name such as 'baseline')"
+                )
+            ]
+        )
     loaded = load(base)
     problems = [locate(doc, loc, key=key).problem(msg) for loc, msg, key in _check(sweep, loaded)]
     if problems:
@@ -205,4 +243,3 @@ def json_schema() -> str:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Tightrope sweep"
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
-

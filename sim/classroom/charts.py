@@ -21,8 +21,13 @@ SHAPES = {"domain": ["kept", "dropped", "added"], "range": ["circle", "cross", "
 # Charts carry 4 decimals: a score axis spans 2 over 300 pixels, so 1e-4 is far below a pixel
 # and tooltips show 3. Rounding halves what each rerun sends; downloads keep full precision.
 DIGITS = 4
-YEAR = {"field": "year", "type": "quantitative", "title": "Year", "axis": {"format": "d"},
-        "scale": {"zero": False, "nice": False}}
+YEAR = {
+    "field": "year",
+    "type": "quantitative",
+    "title": "Year",
+    "axis": {"format": "d"},
+    "scale": {"zero": False, "nice": False},
+}
 
 
 def records(table: pd.DataFrame) -> list[dict]:
@@ -44,42 +49,85 @@ def _colour(field: str, title: str) -> dict:
 
 def alignments(table: pd.DataFrame, gaps: pd.DataFrame, marks: pd.DataFrame, width: int = 600) -> dict:
     """Pair scores over time (baseline dashed, what-if solid, bands if any), the gap, and the events."""
-    score = {"field": "score", "type": "quantitative", "title": "Alignment score (-1 hostile, +1 allied)",
-             "scale": {"domain": [-1, 1]}}
-    layers = [{
-        "mark": {"type": "line"},
-        "encoding": {"x": YEAR, "y": score, "color": _colour("pair", "Pair"),
-                     "strokeDash": {"field": "run", "type": "nominal", "title": "Run", "scale": RUNS},
-                     "detail": {"field": "run"},
-                     "tooltip": [{"field": "quarter"}, {"field": "pair"}, {"field": "run"},
-                                 {"field": "score", "type": "quantitative", "format": ".3f"}]},
-    }]
+    score = {
+        "field": "score",
+        "type": "quantitative",
+        "title": "Alignment score (-1 hostile, +1 allied)",
+        "scale": {"domain": [-1, 1]},
+    }
+    layers = [
+        {
+            "mark": {"type": "line"},
+            "encoding": {
+                "x": YEAR,
+                "y": score,
+                "color": _colour("pair", "Pair"),
+                "strokeDash": {"field": "run", "type": "nominal", "title": "Run", "scale": RUNS},
+                "detail": {"field": "run"},
+                "tooltip": [
+                    {"field": "quarter"},
+                    {"field": "pair"},
+                    {"field": "run"},
+                    {"field": "score", "type": "quantitative", "format": ".3f"},
+                ],
+            },
+        }
+    ]
     if table["low"].notna().any():
-        layers.insert(0, {
-            "transform": [{"filter": "datum.run === 'what-if'"}],
-            "mark": {"type": "area", "opacity": 0.18},
-            "encoding": {"x": YEAR, "y": {**score, "field": "low"}, "y2": {"field": "high"},
-                         "color": _colour("pair", "Pair")},
-        })
+        layers.insert(
+            0,
+            {
+                "transform": [{"filter": "datum.run === 'what-if'"}],
+                "mark": {"type": "area", "opacity": 0.18},
+                "encoding": {
+                    "x": YEAR,
+                    "y": {**score, "field": "low"},
+                    "y2": {"field": "high"},
+                    "color": _colour("pair", "Pair"),
+                },
+            },
+        )
     span = [float(table.year.min()), float(table.year.max())]
     return {
         "resolve": {"scale": {"color": "independent", "shape": "independent"}},
         "vconcat": [
-            {"title": "Alignment of each pair: the what-if (solid) against the baseline (dashed)",
-             "width": width, "height": 300, "data": {"name": "series", "values": records(table)}, "layer": layers},
-            {"title": "How far the what-if departs from the baseline", "width": width, "height": 120,
-             "data": {"name": "gaps", "values": records(gaps)}, "mark": {"type": "line"},
-             "encoding": {"x": YEAR, "y": {"field": "difference", "type": "quantitative", "title": "What-if minus baseline"},
-                          "color": _colour("pair", "Pair"),
-                          "tooltip": [{"field": "quarter"}, {"field": "pair"},
-                                      {"field": "difference", "type": "quantitative", "format": "+.3f"}]}},
-            {"title": "Authored events (hover for what happened)", "width": width,
-             "data": {"name": "events", "values": records(marks)}, "mark": {"type": "point", "filled": True, "size": 60},
-             "encoding": {"x": {**YEAR, "scale": {"domain": span, "nice": False}},
-                          "y": {"field": "who", "type": "nominal", "title": "Events (from -> to)"},
-                          "color": {"field": "status", "type": "nominal", "title": "Event", "scale": STATUS},
-                          "shape": {"field": "status", "type": "nominal", "scale": SHAPES},
-                          "tooltip": [{"field": f} for f in ("quarter", "label", "type", "who", "status", "id")]}},
+            {
+                "title": "Alignment of each pair: the what-if (solid) against the baseline (dashed)",
+                "width": width,
+                "height": 300,
+                "data": {"name": "series", "values": records(table)},
+                "layer": layers,
+            },
+            {
+                "title": "How far the what-if departs from the baseline",
+                "width": width,
+                "height": 120,
+                "data": {"name": "gaps", "values": records(gaps)},
+                "mark": {"type": "line"},
+                "encoding": {
+                    "x": YEAR,
+                    "y": {"field": "difference", "type": "quantitative", "title": "What-if minus baseline"},
+                    "color": _colour("pair", "Pair"),
+                    "tooltip": [
+                        {"field": "quarter"},
+                        {"field": "pair"},
+                        {"field": "difference", "type": "quantitative", "format": "+.3f"},
+                    ],
+                },
+            },
+            {
+                "title": "Authored events (hover for what happened)",
+                "width": width,
+                "data": {"name": "events", "values": records(marks)},
+                "mark": {"type": "point", "filled": True, "size": 60},
+                "encoding": {
+                    "x": {**YEAR, "scale": {"domain": span, "nice": False}},
+                    "y": {"field": "who", "type": "nominal", "title": "Events (from -> to)"},
+                    "color": {"field": "status", "type": "nominal", "title": "Event", "scale": STATUS},
+                    "shape": {"field": "status", "type": "nominal", "scale": SHAPES},
+                    "tooltip": [{"field": f} for f in ("quarter", "label", "type", "who", "status", "id")],
+                },
+            },
         ],
     }
 
@@ -92,19 +140,41 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, quarter: str) -> dict:
     y = {"field": "y", "type": "quantitative", "axis": hidden, "scale": frame}
     return {
         "title": f"Who regards whom, {quarter} (mean of both directions)",
-        "width": 460, "height": 460,
+        "width": 460,
+        "height": 460,
         "layer": [
-            {"data": {"name": "edges", "values": records(edges)}, "mark": {"type": "line"},
-             "encoding": {"x": x, "y": y, "detail": {"field": "pair"},
-                          "color": {"field": "score", "type": "quantitative", "title": "Alignment",
-                                    "scale": {"scheme": "blueorange", "domain": [1, -1]}},
-                          "strokeWidth": {"field": "strength", "type": "quantitative", "title": "Strength",
-                                          "scale": {"domain": [0, 1], "range": [0.5, 9]}},
-                          "tooltip": [{"field": "pair"}, {"field": "score", "type": "quantitative", "format": "+.2f"}]}},
-            {"data": {"name": "nodes", "values": records(nodes)}, "mark": {"type": "circle", "size": 900, "color": "#333333"},
-             "encoding": {"x": x, "y": y, "tooltip": [{"field": "name"}]}},
-            {"data": {"name": "labels", "values": records(nodes)}, "mark": {"type": "text", "color": "white", "fontWeight": "bold"},
-             "encoding": {"x": x, "y": y, "text": {"field": "code"}}},
+            {
+                "data": {"name": "edges", "values": records(edges)},
+                "mark": {"type": "line"},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "detail": {"field": "pair"},
+                    "color": {
+                        "field": "score",
+                        "type": "quantitative",
+                        "title": "Alignment",
+                        "scale": {"scheme": "blueorange", "domain": [1, -1]},
+                    },
+                    "strokeWidth": {
+                        "field": "strength",
+                        "type": "quantitative",
+                        "title": "Strength",
+                        "scale": {"domain": [0, 1], "range": [0.5, 9]},
+                    },
+                    "tooltip": [{"field": "pair"}, {"field": "score", "type": "quantitative", "format": "+.2f"}],
+                },
+            },
+            {
+                "data": {"name": "nodes", "values": records(nodes)},
+                "mark": {"type": "circle", "size": 900, "color": "#333333"},
+                "encoding": {"x": x, "y": y, "tooltip": [{"field": "name"}]},
+            },
+            {
+                "data": {"name": "labels", "values": records(nodes)},
+                "mark": {"type": "text", "color": "white", "fontWeight": "bold"},
+                "encoding": {"x": x, "y": y, "text": {"field": "code"}},
+            },
         ],
     }
 
@@ -112,18 +182,27 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, quarter: str) -> dict:
 def drivers(table: pd.DataFrame) -> dict:
     """Each driver's contribution to the change of each direction, stacked."""
     bars = {
-        "data": {"name": "drivers", "values": records(table)}, "mark": {"type": "bar"},
+        "data": {"name": "drivers", "values": records(table)},
+        "mark": {"type": "bar"},
         "encoding": {
             "y": {"field": "direction", "type": "nominal", "title": "Direction (how the first regards the second)"},
             "x": {"field": "contribution", "type": "quantitative", "title": "Contribution to the change in score"},
             "color": _colour("driver", "Driver"),
-            "tooltip": [{"field": "direction"}, {"field": "driver"},
-                        {"field": "contribution", "type": "quantitative", "format": "+.3f"}, {"field": "assumptions"}],
+            "tooltip": [
+                {"field": "direction"},
+                {"field": "driver"},
+                {"field": "contribution", "type": "quantitative", "format": "+.3f"},
+                {"field": "assumptions"},
+            ],
         },
     }
     # One layer, so the data stays inline with its name, like the other charts' (Streamlit moves top-level data).
-    return {"title": "Why the scores moved: each driver's share of the change", "width": 700, "height": 140,
-            "layer": [bars]}
+    return {
+        "title": "Why the scores moved: each driver's share of the change",
+        "width": 700,
+        "height": 140,
+        "layer": [bars],
+    }
 
 
 def dataset(spec: dict, name: str) -> list[dict]:

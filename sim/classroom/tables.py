@@ -16,9 +16,8 @@ import pandas as pd
 
 from sim.engine import ensemble
 from sim.engine.ensemble import Ensemble
-from sim.model import measures, report
+from sim.model import measures, mesa_model, report
 from sim.model.dynamics import DRIVER_ASSUMPTIONS
-from sim.model.mesa_model import run
 from sim.model.run import Run
 from sim.model.world import World, compile
 from sim.scenario import dates, ledger
@@ -69,7 +68,7 @@ def run_side(scenario: Scenario, replications: int = 1, threads: int = 2) -> Sid
     """
     world = compile(scenario)
     with ThreadPoolExecutor(threads) as pool:
-        seeded = pool.submit(run, world)
+        seeded = pool.submit(mesa_model.run, world)
         chunks = np.array_split(replication_seeds(scenario.seed, replications), threads) if replications > 1 else []
         parts = [pool.submit(ensemble.run, world, chunk) for chunk in chunks if chunk.size]
         replicas = ensemble.concat([p.result() for p in parts]) if parts else None
@@ -95,14 +94,19 @@ def series(base: Side, whatif: Side, pairs) -> pd.DataFrame:
     labels = np.array([m.date_label(t) for t in range(m.n_steps)])
     columns: dict[str, list] = {"year": [], "quarter": [], "pair": [], "run": [], "score": [], "low": [], "high": []}
     for a, b in pairs:
-        for run, side in (("baseline", base), ("what-if", whatif)):
+        for which, side in (("baseline", base), ("what-if", whatif)):
             mid, low, high = side.pair(a, b)
             blank = np.full(m.n_steps, np.nan)
-            for key, values in (("year", years), ("quarter", labels), ("score", mid),
-                                ("low", blank if low is None else low), ("high", blank if high is None else high)):
+            for key, values in (
+                ("year", years),
+                ("quarter", labels),
+                ("score", mid),
+                ("low", blank if low is None else low),
+                ("high", blank if high is None else high),
+            ):
                 columns[key].append(values)
             columns["pair"].append(np.full(m.n_steps, pair_label(base.scenario, a, b), dtype=object))
-            columns["run"].append(np.full(m.n_steps, run, dtype=object))
+            columns["run"].append(np.full(m.n_steps, which, dtype=object))
     if not pairs:
         return pd.DataFrame(columns)
     return pd.DataFrame({key: np.concatenate(parts) for key, parts in columns.items()})
@@ -112,22 +116,36 @@ def differences(table: pd.DataFrame) -> pd.DataFrame:
     """What-if minus baseline, per pair and quarter."""
     run, score = table["run"].to_numpy(), table["score"].to_numpy()
     base, what = run == "baseline", run == "what-if"  # series() writes them in the same order
-    return pd.DataFrame({"year": table["year"].to_numpy()[base], "quarter": table["quarter"].to_numpy()[base],
-                         "pair": table["pair"].to_numpy()[base], "difference": score[what] - score[base]})
+    return pd.DataFrame(
+        {
+            "year": table["year"].to_numpy()[base],
+            "quarter": table["quarter"].to_numpy()[base],
+            "pair": table["pair"].to_numpy()[base],
+            "difference": score[what] - score[base],
+        }
+    )
 
 
 def event_marks(base: Scenario, whatif: Scenario) -> pd.DataFrame:
     """Authored events for the time axis: kept, dropped in the what-if, or added by it."""
     dropped = set(whatif.drop_events) - set(base.drop_events)
     rows = []
-    for origin, events in (("baseline", base.events), ("added", whatif.events[len(base.events):])):
+    for origin, events in (("baseline", base.events), ("added", whatif.events[len(base.events) :])):
         for e in events:
             if e.id is not None and e.id in base.drop_events:
                 continue
             status = "dropped" if e.id in dropped else ("added" if origin == "added" else "kept")
-            rows.append({"year": dates.decimal_year(dates.ordinal(e.date)), "quarter": dates.label(dates.ordinal(e.date)),
-                         "who": f"{e.from_} -> {', '.join(e.targets())}", "type": e.type, "status": status,
-                         "label": e.label or e.type.replace("_", " "), "id": e.id or ""})
+            rows.append(
+                {
+                    "year": dates.decimal_year(dates.ordinal(e.date)),
+                    "quarter": dates.label(dates.ordinal(e.date)),
+                    "who": f"{e.from_} -> {', '.join(e.targets())}",
+                    "type": e.type,
+                    "status": status,
+                    "label": e.label or e.type.replace("_", " "),
+                    "id": e.id or "",
+                }
+            )
     return pd.DataFrame(rows, columns=["year", "quarter", "who", "type", "status", "label", "id"])
 
 
@@ -144,8 +162,15 @@ def network(side: Side, step: int) -> tuple[pd.DataFrame, pd.DataFrame, tuple[in
         for j in range(i + 1, len(codes)):
             pair = f"{codes[i]}-{codes[j]}"
             for end in (i, j):
-                edges.append({"pair": pair, "score": float(P[i, j]), "strength": abs(float(P[i, j])),
-                              "x": float(x[end]), "y": float(y[end])})
+                edges.append(
+                    {
+                        "pair": pair,
+                        "score": float(P[i, j]),
+                        "strength": abs(float(P[i, j])),
+                        "x": float(x[end]),
+                        "y": float(y[end]),
+                    }
+                )
     balanced, unbalanced = measures.triads(A)
     return nodes, pd.DataFrame(edges), (int(balanced), int(unbalanced))
 
@@ -154,30 +179,59 @@ def why(side: Side, a: str, b: str, start: int, end: int) -> tuple[pd.DataFrame,
     """Why a->b and b->a moved over the steps: each driver's share, the events behind it, and
     one sentence per direction naming the driver that pushed most and the claims it rests on."""
     explained = report.explain(side.run, a, b, start, end)
-    rows = [{"direction": direction, "driver": driver, "contribution": value,
-             "assumptions": ", ".join(DRIVER_ASSUMPTIONS[driver])}
-            for direction, part in explained["directions"].items() for driver, value in part["drivers"].items()]
-    log = [{"quarter": e.date, "event": e.type.replace("_", " "), "from": e.source, "to": e.target,
-            "size": e.magnitude, "decided by": "scenario" if e.origin == "scenario" else e.origin,
-            "reason": e.reason, "claims": ", ".join(e.claims), "between the two": e in explained["events"]}
-           for e in (*explained["events"], *explained["related_events"])]
+    rows = [
+        {
+            "direction": direction,
+            "driver": driver,
+            "contribution": value,
+            "assumptions": ", ".join(DRIVER_ASSUMPTIONS[driver]),
+        }
+        for direction, part in explained["directions"].items()
+        for driver, value in part["drivers"].items()
+    ]
+    log = [
+        {
+            "quarter": e.date,
+            "event": e.type.replace("_", " "),
+            "from": e.source,
+            "to": e.target,
+            "size": e.magnitude,
+            "decided by": "scenario" if e.origin == "scenario" else e.origin,
+            "reason": e.reason,
+            "claims": ", ".join(e.claims),
+            "between the two": e in explained["events"],
+        }
+        for e in (*explained["events"], *explained["related_events"])
+    ]
     lines = []
     for direction, part in explained["directions"].items():
         driver, push = max(part["drivers"].items(), key=lambda item: abs(item[1]))
         basis = explained["basis"][driver]
         claims = sorted({c for ids in basis.values() for c in ids})
-        lines.append(f"{direction}: {part['from']:+.2f} to {part['to']:+.2f} from {side.world.date_label(start)} "
-                     f"to {side.world.date_label(end)}; the biggest push was {driver} ({push:+.3f}), "
-                     f"which rests on {', '.join(basis)} (claims: {', '.join(claims)}).")
+        lines.append(
+            f"{direction}: {part['from']:+.2f} to {part['to']:+.2f} from {side.world.date_label(start)} "
+            f"to {side.world.date_label(end)}; the biggest push was {driver} ({push:+.3f}), "
+            f"which rests on {', '.join(basis)} (claims: {', '.join(claims)})."
+        )
     log_table = pd.DataFrame(log).sort_values("quarter", kind="stable") if log else pd.DataFrame(log)
     return pd.DataFrame(rows), log_table, lines
 
 
 def claims_table() -> pd.DataFrame:
     sources = ledger.sources()
-    return pd.DataFrame([{"id": c.id, "source": sources[c.source].title, "kind": c.kind,
-                          "actors": ", ".join(c.actors), "year": c.year, "quote": c.quote}
-                         for c in ledger.claims().values()])
+    return pd.DataFrame(
+        [
+            {
+                "id": c.id,
+                "source": sources[c.source].title,
+                "kind": c.kind,
+                "actors": ", ".join(c.actors),
+                "year": c.year,
+                "quote": c.quote,
+            }
+            for c in ledger.claims().values()
+        ]
+    )
 
 
 def assumption_evidence(name: str) -> list[tuple[str, str, str]]:

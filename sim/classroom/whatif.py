@@ -60,8 +60,10 @@ def own(w: WhatIf) -> dict:
     if w.drop_events:
         doc["drop_events"] = list(w.drop_events)
     if w.events:
-        doc["events"] = [e.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True) | {"magnitude": e.magnitude}
-                         for e in w.events]
+        doc["events"] = [
+            e.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True) | {"magnitude": e.magnitude}
+            for e in w.events
+        ]
     return doc
 
 
@@ -83,13 +85,22 @@ def from_yaml(text: str, directory: Path, name: str = "what-if.yaml") -> WhatIf:
     loaded = load_text(text, name, directory)
     doc = parse(text.encode("utf-8", errors="surrogatepass"), name)  # its own keys, before the merge
     extra = [k for k in doc.data if k not in EDITABLE]
-    problems = [doc.keys[(k,)].problem(f"the app edits only {', '.join(EDITABLE)}; '{k}' needs a scenario file "
-                                       f"run with 'tightrope run'") for k in extra]
+    problems = [
+        doc.keys[(k,)].problem(
+            f"the app edits only {', '.join(EDITABLE)}; '{k}' needs a scenario file run with 'tightrope run'"
+        )
+        for k in extra
+    ]
     if "extends" not in doc.data:
-        problems.append(doc.values[()].problem("a what-if starts from a scenario (expected e.g. 'extends: baseline.yaml')"))
+        problems.append(
+            doc.values[()].problem("a what-if starts from a scenario (expected e.g. 'extends: baseline.yaml')")
+        )
     elif not isinstance(doc.data["extends"], str) or Path(doc.data["extends"]).name != doc.data["extends"]:
-        problems.append(doc.values[("extends",)].problem("the base must be a scenario the app serves "
-                                                          "(expected e.g. 'extends: baseline')"))
+        problems.append(
+            doc.values[("extends",)].problem(
+                "the base must be a scenario the app serves (expected e.g. 'extends: baseline')"
+            )
+        )
     if problems:
         raise InputError(problems)
     mine = doc.data
@@ -97,10 +108,13 @@ def from_yaml(text: str, directory: Path, name: str = "what-if.yaml") -> WhatIf:
     n_events = len(mine.get("events", []))
     base = mine["extends"] if mine["extends"].endswith((".yaml", ".yml")) else f"{mine['extends']}.yaml"
     return WhatIf(
-        base=base, name=loaded.scenario.name, description=mine.get("description"),
-        seed=mine.get("seed"), assumptions={k: float(v) for k, v in settings.items()},
+        base=base,
+        name=loaded.scenario.name,
+        description=mine.get("description"),
+        seed=mine.get("seed"),
+        assumptions={k: float(v) for k, v in settings.items()},
         drop_events=tuple(mine.get("drop_events", [])),
-        events=tuple(loaded.scenario.events[len(loaded.scenario.events) - n_events:]) if n_events else (),
+        events=tuple(loaded.scenario.events[len(loaded.scenario.events) - n_events :]) if n_events else (),
     )
 
 

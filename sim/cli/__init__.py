@@ -19,8 +19,10 @@ EXIT_INPUT = 2
 def parser() -> argparse.ArgumentParser:
     from sim.cli import batch, scenario
 
-    p = argparse.ArgumentParser(prog="tightrope", description="What-if simulator of the Pakistan-Russia thaw "
-                                "(a teaching model, not a forecast).")
+    p = argparse.ArgumentParser(
+        prog="tightrope",
+        description="What-if simulator of the Pakistan-Russia thaw (a teaching model, not a forecast).",
+    )
     sub = p.add_subparsers(dest="command", required=True)
     scenario.add_parsers(sub)
     batch.add_parsers(sub)
@@ -40,8 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except OSError as err:  # e.g. --out into a folder that cannot be written
-        print(f"{getattr(err, 'filename', None) or '<output>'}:1:1: {err.strerror or err} (expected a writable path)",
-              file=sys.stderr)
+        print(
+            f"{getattr(err, 'filename', None) or '<output>'}:1:1: {err.strerror or err} (expected a writable path)",
+            file=sys.stderr,
+        )
         return EXIT_INPUT
 
 

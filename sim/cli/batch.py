@@ -29,6 +29,7 @@ class _Bar:
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
             from tqdm import tqdm
+
             self.bar = tqdm(total=total, initial=done, unit="run", desc=self.label[:30], disable=None, smoothing=0.1)
         else:
             self.bar.update(done - self.bar.n)
@@ -44,15 +45,27 @@ def _sweep(loaded, out: Path, args, resume: bool, quiet: bool = False):
 
     bar = _Bar(loaded.sweep.name) if not quiet else None
     try:
-        return run_sweep(loaded, out, args.jobs, args.scheduler, resume, getattr(args, "csv", False),
-                         getattr(args, "chunk_size", None), progress=bar)
+        return run_sweep(
+            loaded,
+            out,
+            args.jobs,
+            args.scheduler,
+            resume,
+            getattr(args, "csv", False),
+            getattr(args, "chunk_size", None),
+            progress=bar,
+        )
     except WorkersLost as err:
-        print(f"tightrope: {err}; the chunks saved so far are kept in {out}: finish with the same command "
-              "and --resume", file=sys.stderr)
+        print(
+            f"tightrope: {err}; the chunks saved so far are kept in {out}: finish with the same command and --resume",
+            file=sys.stderr,
+        )
         raise SystemExit(EXIT_FAILED) from None
     except KeyboardInterrupt:
-        print(f"\ninterrupted: the chunks saved so far are kept in {out}; finish with the same command and --resume",
-              file=sys.stderr)
+        print(
+            f"\ninterrupted: the chunks saved so far are kept in {out}; finish with the same command and --resume",
+            file=sys.stderr,
+        )
         raise
     finally:
         if bar:
@@ -82,11 +95,16 @@ def _batch(args) -> int:
         return 0
     m, left = result.manifest, result.computed
     rate = f"{left / result.seconds:,.0f} runs/s" if result.seconds > 0 and left else "nothing left to run"
-    print(f"{loaded.sweep.name}: {m['runs']} runs ({m['points']} points x {m['replications']} replications), "
-          f"{left} computed in {result.seconds:.1f} s ({rate})")
+    print(
+        f"{loaded.sweep.name}: {m['runs']} runs ({m['points']} points x {m['replications']} replications), "
+        f"{left} computed in {result.seconds:.1f} s ({rate})"
+    )
     print("\n".join(describe(result, loaded)))
-    print(f"Wrote {out / 'runs.parquet'}" + (f", {out / 'series.parquet'}" if loaded.sweep.keep_series else "")
-          + f" and {out / 'manifest.json'}")
+    print(
+        f"Wrote {out / 'runs.parquet'}"
+        + (f", {out / 'series.parquet'}" if loaded.sweep.keep_series else "")
+        + f" and {out / 'manifest.json'}"
+    )
     return 0
 
 
@@ -100,16 +118,20 @@ def cmd_sensitivity(args) -> int:
     method = args.method or loaded.sweep.sampler
     if method not in sensitivity.METHODS or loaded.sweep.sampler != method:
         wanted = method if method in sensitivity.METHODS else "sobol or morris"
-        raise InputError.command_line(f"--method {method}: needs a sweep with sampler: {wanted} "
-                                      f"(this one uses {loaded.sweep.sampler})")
+        raise InputError.command_line(
+            f"--method {method}: needs a sweep with sampler: {wanted} (this one uses {loaded.sweep.sampler})"
+        )
     out = Path(args.out) if args.out else default_out(loaded.path)
     runs = _sweep(loaded, out, args, resume=True, quiet=True).to_pandas()
     table, skipped = sensitivity.indices(method, loaded.sweep, runs)
-    print(f"{loaded.sweep.name}: {method} indices over {runs['point'].nunique()} points "
-          f"x {loaded.sweep.replications} replications (results in {out})\n")
+    print(
+        f"{loaded.sweep.name}: {method} indices over {runs['point'].nunique()} points "
+        f"x {loaded.sweep.replications} replications (results in {out})\n"
+    )
     if table.empty:
-        raise InputError.command_line(f"{loaded.path}: no output has a value in every run ({', '.join(skipped)}), "
-                                      "so there is nothing to analyse")
+        raise InputError.command_line(
+            f"{loaded.path}: no output has a value in every run ({', '.join(skipped)}), so there is nothing to analyse"
+        )
     with pd.option_context("display.width", 120, "display.max_rows", 500):
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     for name in skipped:
@@ -131,8 +153,9 @@ def cmd_plot(args) -> int:
     out = Path(args.dir)
     info = store.read_manifest(out)
     if info is None or not info.get("finished"):
-        raise InputError.command_line(f"{out}: not a finished batch folder (expected the --out of a completed "
-                                      "'tightrope batch')")
+        raise InputError.command_line(
+            f"{out}: not a finished batch folder (expected the --out of a completed 'tightrope batch')"
+        )
     if not (out / "series.parquet").is_file():
         raise InputError.command_line(f"{out}: no series.parquet (expected a sweep with keep_series)")
     loaded = load_sweep(info["sweep_file"]) if Path(info["sweep_file"]).is_file() else None
@@ -140,12 +163,15 @@ def cmd_plot(args) -> int:
     pair = output.pair if output is not None else args.output
     if pair is None or "-" not in pair:
         names = ", ".join(info.get("outputs", []))
-        raise InputError.command_line(f"--output {args.output}: expected an output of the sweep with a pair ({names}) "
-                                      "or a pair like PAK-RUS")
+        raise InputError.command_line(
+            f"--output {args.output}: expected an output of the sweep with a pair ({names}) or a pair like PAK-RUS"
+        )
     a, b = pair.split("-")
     table = ds.dataset(out / "series.parquet").to_table(
         columns=["run", "step", "date", "source", "target", "alignment"],
-        filter=((ds.field("source") == a) & (ds.field("target") == b)) | ((ds.field("source") == b) & (ds.field("target") == a)))
+        filter=((ds.field("source") == a) & (ds.field("target") == b))
+        | ((ds.field("source") == b) & (ds.field("target") == a)),
+    )
     rows = table.to_pandas()
     if rows.empty:
         raise InputError.command_line(f"--output {args.output}: {pair} is not among the kept series")
@@ -154,18 +180,26 @@ def cmd_plot(args) -> int:
     years = np.array([dates.decimal_year(dates.ordinal(d[:7])) for d in when])
     marks = {f"threshold {output.threshold[1]:g}": output.threshold[1]} if output and output.threshold else {}
     png = Path(args.png) if args.png else out / f"fan-{args.output}.png"
-    figures.fan(years, wide.to_numpy(), f"{info['sweep']}: {pair}", f"{pair} alignment (mean of both directions)",
-                png, marks)
+    figures.fan(
+        years, wide.to_numpy(), f"{info['sweep']}: {pair}", f"{pair} alignment (mean of both directions)", png, marks
+    )
     print(f"Wrote {png} ({len(wide)} runs, {len(years)} quarters)")
     return 0
 
 
 def add_parsers(sub) -> None:
     def where(sp):
-        sp.add_argument("--jobs", type=int, default=1, help="worker threads on this machine, or Dask workers with "
-                        "--scheduler local (default 1)")
-        sp.add_argument("--scheduler", metavar="local|tcp://HOST:PORT",
-                        help="run on a Dask cluster: 'local' starts one here; an address uses a running one")
+        sp.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="worker threads on this machine, or Dask workers with --scheduler local (default 1)",
+        )
+        sp.add_argument(
+            "--scheduler",
+            metavar="local|tcp://HOST:PORT",
+            help="run on a Dask cluster: 'local' starts one here; an address uses a running one",
+        )
         sp.add_argument("--out", metavar="DIR", help="results folder (default runs/<sweep name>)")
 
     sweep = "a sweep file, or a shipped sweep by name (e.g. partnership_by_2025)"
@@ -174,8 +208,12 @@ def add_parsers(sub) -> None:
     where(b)
     b.add_argument("--resume", action="store_true", help="finish an interrupted batch in --out")
     b.add_argument("--csv", action="store_true", help="also write runs.csv (and series.csv)")
-    b.add_argument("--chunk-size", type=int, metavar="RUNS",
-                   help="runs per chunk (default: automatic); results do not depend on it, memory does")
+    b.add_argument(
+        "--chunk-size",
+        type=int,
+        metavar="RUNS",
+        help="runs per chunk (default: automatic); results do not depend on it, memory does",
+    )
     b.set_defaults(func=cmd_batch)
 
     s = sub.add_parser("sensitivity", help="Sobol or Morris indices of a sweep's assumptions (runs it if needed)")
@@ -187,6 +225,8 @@ def add_parsers(sub) -> None:
 
     p = sub.add_parser("plot", help="fan chart (median, 10-90 %%) of a kept series over time")
     p.add_argument("dir")
-    p.add_argument("--output", required=True, metavar="NAME", help="an output of the sweep with a pair, or a pair like PAK-RUS")
+    p.add_argument(
+        "--output", required=True, metavar="NAME", help="an output of the sweep with a pair, or a pair like PAK-RUS"
+    )
     p.add_argument("--png", metavar="FILE", help="default DIR/fan-NAME.png")
     p.set_defaults(func=cmd_plot)

@@ -28,8 +28,15 @@ def overrides(pairs: list[str]) -> dict[str, float]:
             problems.append(Problem("<command line>", 1, k, f"{where}: expected NAME=VALUE"))
             continue
         if name not in catalogue:
-            problems.append(Problem("<command line>", 1, k, f"{where}: unknown assumption '{name}' "
-                                    f"({did_you_mean(name, catalogue)}see 'tightrope claims --assumptions')"))
+            problems.append(
+                Problem(
+                    "<command line>",
+                    1,
+                    k,
+                    f"{where}: unknown assumption '{name}' "
+                    f"({did_you_mean(name, catalogue)}see 'tightrope claims --assumptions')",
+                )
+            )
             continue
         try:
             value = float(raw)
@@ -38,7 +45,9 @@ def overrides(pairs: list[str]) -> dict[str, float]:
             continue
         a = catalogue[name]
         if not (a.low <= value <= a.high) or not math.isfinite(value):
-            problems.append(Problem("<command line>", 1, k, f"{where}: out of range (expected {a.low} to {a.high}: {a.unit})"))
+            problems.append(
+                Problem("<command line>", 1, k, f"{where}: out of range (expected {a.low} to {a.high}: {a.unit})")
+            )
             continue
         out[name] = value
     if problems:
@@ -74,16 +83,20 @@ def cmd_run(args) -> int:
     w = run.world
     print(f"{w.name}: {w.date_label(0)} to {w.date_label(w.n_steps - 1)}, seed {run.seed}")
     print(textwrap.fill(w.description, 88))
-    print(f"\nAlignment in {w.date_label(w.n_steps - 1)}: how each row regards each column (-1 hostile .. +1 aligned)\n")
+    print(
+        f"\nAlignment in {w.date_label(w.n_steps - 1)}: how each row regards each column (-1 hostile .. +1 aligned)\n"
+    )
     print(report.final_scores(run).to_string(float_format=_fmt, na_rep="·"))
     print("\nPairs (mean of both directions), start -> end:")
     for x, a in enumerate(w.codes):
-        for b in w.codes[x + 1:]:
+        for b in w.codes[x + 1 :]:
             series = run.pair(a, b)
             print(f"  {w.names[a] + ' - ' + w.names[b]:<30} {series[0]:+.2f} -> {series[-1]:+.2f}")
     own = sum(e.origin != "scenario" for e in run.log)
-    print(f"\n{len(run.log)} events ({own} decided by the states themselves). "
-          f"Ask why with: tightrope explain {args.scenario} --pair PAK:RUS")
+    print(
+        f"\n{len(run.log)} events ({own} decided by the states themselves). "
+        f"Ask why with: tightrope explain {args.scenario} --pair PAK:RUS"
+    )
     if out:
         report.write(run, out)
         print(f"Wrote {out} ({w.n_steps * len(w.codes) * (len(w.codes) - 1)} rows)")
@@ -101,8 +114,10 @@ def cmd_compare(args) -> int:
     print(textwrap.fill(what_w.description, 88) + "\n")
     print(f"  {'pair':<30} {'diverges':>9} {'widest gap':>11} {'when':>7} {'end gap':>8}   base -> what-if at end")
     for r in table.itertuples():
-        print(f"  {r.names:<30} {r.diverges_from:>9} {r.widest_gap:>+11.2f} {r.widest_at:>7} {r.end_gap:>+8.2f}"
-              f"   {r.base_end:+.2f} -> {r.whatif_end:+.2f}")
+        print(
+            f"  {r.names:<30} {r.diverges_from:>9} {r.widest_gap:>+11.2f} {r.widest_at:>7} {r.end_gap:>+8.2f}"
+            f"   {r.base_end:+.2f} -> {r.whatif_end:+.2f}"
+        )
     return 0
 
 
@@ -134,12 +149,17 @@ def cmd_explain(args) -> int:
     w = run.world
     unknown = [c for c in (a, b) if c not in w.index]
     if unknown or a == b:
-        raise InputError.command_line(f"--pair {args.pair}: expected two different actors of the scenario, e.g. PAK:RUS "
-                                      f"(actors: {', '.join(w.codes)})")
+        raise InputError.command_line(
+            f"--pair {args.pair}: expected two different actors of the scenario, e.g. PAK:RUS "
+            f"(actors: {', '.join(w.codes)})"
+        )
     lo, hi = _window(w, args.start, args.end)
     why = report.explain(run, a, b, lo, hi)
     claims = ledger.claims()
-    print(f"Why {w.names[a]} and {w.names[b]} moved, {w.date_label(lo)} to {w.date_label(hi)} ({w.name}, seed {run.seed})\n")
+    print(
+        f"Why {w.names[a]} and {w.names[b]} moved, {w.date_label(lo)} to {w.date_label(hi)} "
+        f"({w.name}, seed {run.seed})\n"
+    )
     for direction, d in why["directions"].items():
         x, y = direction.split("->")
         print(f"{w.names[x]} -> {w.names[y]}: {d['from']:+.2f} -> {d['to']:+.2f} ({d['to'] - d['from']:+.2f})")
@@ -152,7 +172,7 @@ def cmd_explain(args) -> int:
             who = "scenario" if e.origin == "scenario" else f"decided by {e.origin}"
             print(f"  {e.date} {e.type:<20} {e.source}->{e.target} {e.magnitude:.2f}  {e.reason} [{who}]")
             for cid in e.claims[:2]:
-                print(f"      {cid}: \"{claims[cid].quote}\"")
+                print(f'      {cid}: "{claims[cid].quote}"')
         if len(events) > args.max_events:
             print(f"  ... and {len(events) - args.max_events} more (--max-events)")
     print("\nWhat the three largest drivers rest on (tightrope claims --assumption NAME for all):")
@@ -161,7 +181,7 @@ def cmd_explain(args) -> int:
         name, cids = next(iter(why["basis"][driver].items()))
         print(f"  {driver} <- {name} = {w.values[name]:g}")
         for cid in cids[:2]:
-            print(f"      {cid}: \"{claims[cid].quote}\"")
+            print(f'      {cid}: "{claims[cid].quote}"')
     return 0
 
 
@@ -188,9 +208,12 @@ def cmd_validate(args) -> int:
         try:
             if _is_sweep(path):
                 from sim.batch.sweep import load_sweep
+
                 s = load_sweep(path)
-                print(f"{path}: ok (sweep {s.sweep.name}: {len(s.sweep.vary)} varied, {s.sweep.sampler}, "
-                      f"{s.sweep.replications} replications of {s.scenario.name})")
+                print(
+                    f"{path}: ok (sweep {s.sweep.name}: {len(s.sweep.vary)} varied, {s.sweep.sampler}, "
+                    f"{s.sweep.replications} replications of {s.scenario.name})"
+                )
                 continue
             loaded = load(path)
         except InputError as err:
@@ -198,7 +221,9 @@ def cmd_validate(args) -> int:
             print(err, file=sys.stderr)
             continue
         s = loaded.scenario
-        print(f"{path}: ok ({s.name}: {len(s.actors)} actors, {len(s.events)} events, {s.horizon.start}..{s.horizon.end})")
+        print(
+            f"{path}: ok ({s.name}: {len(s.actors)} actors, {len(s.events)} events, {s.horizon.start}..{s.horizon.end})"
+        )
     return EXIT_INPUT if failed else 0
 
 
@@ -220,8 +245,9 @@ def cmd_claims(args) -> int:
     if args.assumption:
         catalogue = ledger.assumptions()
         if args.assumption not in catalogue:
-            raise InputError.command_line(f"--assumption {args.assumption}: unknown "
-                                          f"({did_you_mean(args.assumption, catalogue)}see --assumptions)")
+            raise InputError.command_line(
+                f"--assumption {args.assumption}: unknown ({did_you_mean(args.assumption, catalogue)}see --assumptions)"
+            )
         a = catalogue[args.assumption]
         print(f"{a.name} = {a.default:g}  (allowed {a.low:g} to {a.high:g}; {a.unit})")
         print(textwrap.fill(a.meaning, 88, initial_indent="  ", subsequent_indent="  "))
@@ -235,7 +261,7 @@ def cmd_claims(args) -> int:
             print(f"{a.name:<18} {a.default:>6g}  [{a.low:g}, {a.high:g}]  {a.unit}")
         return 0
     for c in claims.values():
-        print(f"{c.id:<30} {c.kind:<18} {c.year or '':<5} {' '.join(c.actors):<20} \"{c.quote}\"")
+        print(f'{c.id:<30} {c.kind:<18} {c.year or "":<5} {" ".join(c.actors):<20} "{c.quote}"')
     return 0
 
 

@@ -15,11 +15,13 @@ temporary folder.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import sys
 import tempfile
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -55,8 +57,13 @@ def _writable(folder: Path) -> bool:
 
 def _candidates() -> list[Path]:
     home = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache")
-    found = [os.environ.get("TIGHTROPE_CACHE_DIR"), os.environ.get("NUMBA_CACHE_DIR"), HERE / "__pycache__",
-             Path(home) / "tightrope", Path(tempfile.gettempdir()) / f"tightrope-cache-{os.getuid()}"]
+    found = [
+        os.environ.get("TIGHTROPE_CACHE_DIR"),
+        os.environ.get("NUMBA_CACHE_DIR"),
+        HERE / "__pycache__",
+        Path(home) / "tightrope",
+        Path(tempfile.gettempdir()) / f"tightrope-cache-{os.getuid()}",
+    ]
     return [Path(p) for p in found if p]
 
 
@@ -107,15 +114,31 @@ def ready() -> None:
     with _LOADING:
         if _READY.is_set():
             return
-        warm = warm_now()
-        if not warm:
-            print(f"compiling the batch engine once, ~10 s (cached in {FOLDER})", file=sys.stderr, flush=True)
         from sim.engine import kernel
 
-        _tiny(kernel)
-        if not warm:
-            mark_warm()
+        if warm_now():
+            _tiny(kernel)
+        else:
+            with _machine_lock():
+                warm = warm_now()  # another process may have compiled it while this one waited
+                if not warm:
+                    print(f"compiling the batch engine once, ~10 s (cached in {FOLDER})", file=sys.stderr, flush=True)
+                _tiny(kernel)
+                if not warm:
+                    mark_warm()
         _READY.set()
+
+
+@contextmanager
+def _machine_lock():
+    """Held while loading or compiling, across processes: of several Dask workers on a machine
+    with nothing cached, one compiles and the others wait, then load what it saved."""
+    with open(FOLDER / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def ready_in_background() -> threading.Thread | None:
@@ -136,10 +159,25 @@ def _tiny(kernel) -> None:
     S = np.zeros((len(dynamics.CHANNELS), n, n))
     per_run = lambda k: np.zeros((1, k))
     start, cells, delta = np.zeros(T + 1, dtype=np.int64), np.zeros((0, 5), dtype=np.int64), np.zeros(0)
-    kernel.advance_runs(A, S, S.copy(), np.zeros((1, 4, n, n)), per_run(len(kernel.GAINS)),
-                        per_run(len(dynamics.BENEFIT_CHANNELS)), per_run(len(dynamics.CHANNELS)), per_run(len(kernel.ACTS)),
-                        np.ones(n), np.ones(n), np.ones(n), start, cells, delta, np.arange(n, dtype=np.int64),
-                        np.zeros(1, dtype=np.uint64), np.empty((1, T, n, n)), np.zeros((1, len(decisions.RULES)), dtype=np.int64),
-                        np.zeros((1, T, len(dynamics.DRIVERS), n, n)))
+    kernel.advance_runs(
+        A,
+        S,
+        S.copy(),
+        np.zeros((1, 4, n, n)),
+        per_run(len(kernel.GAINS)),
+        per_run(len(dynamics.BENEFIT_CHANNELS)),
+        per_run(len(dynamics.CHANNELS)),
+        per_run(len(kernel.ACTS)),
+        np.ones(n),
+        np.ones(n),
+        np.ones(n),
+        start,
+        cells,
+        delta,
+        np.arange(n, dtype=np.int64),
+        np.zeros(1, dtype=np.uint64),
+        np.empty((1, T, n, n)),
+        np.zeros((1, len(decisions.RULES)), dtype=np.int64),
+        np.zeros((1, T, len(dynamics.DRIVERS), n, n)),
+    )
     kernel.streams.spawned_seeds(np.uint64(0), np.zeros(1, dtype=np.uint64), np.empty(1, dtype=np.uint64))
-

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model import dynamics as dyn, events
+from sim.model import dynamics as dyn
+from sim.model import events
 from sim.model.decisions import RULES
 from sim.model.measures import pair_mean
 from sim.model.world import World, coefficients
@@ -40,10 +41,13 @@ class Ensemble:
 def concat(parts: list[Ensemble]) -> Ensemble:
     """Ensembles of the same world, one after another, as one."""
     keep = all(p.contributions is not None for p in parts)
-    return Ensemble(parts[0].world, np.concatenate([p.seeds for p in parts]),
-                    np.concatenate([p.alignment for p in parts]),
-                    {rule: np.concatenate([p.decisions[rule] for p in parts]) for rule in parts[0].decisions},
-                    np.concatenate([p.contributions for p in parts]) if keep else None)
+    return Ensemble(
+        parts[0].world,
+        np.concatenate([p.seeds for p in parts]),
+        np.concatenate([p.alignment for p in parts]),
+        {rule: np.concatenate([p.decisions[rule] for p in parts]) for rule in parts[0].decisions},
+        np.concatenate([p.contributions for p in parts]) if keep else None,
+    )
 
 
 def _per_run(R: int, x, shape: tuple = ()) -> np.ndarray:
@@ -52,8 +56,7 @@ def _per_run(R: int, x, shape: tuple = ()) -> np.ndarray:
     return np.array(np.broadcast_to(np.asarray(x, dtype=float), (R, *shape)), order="C")
 
 
-def run(world: World, seeds, varied: dict[str, np.ndarray] | None = None,
-        keep_contributions: bool = False) -> Ensemble:
+def run(world: World, seeds, varied: dict[str, np.ndarray] | None = None, keep_contributions: bool = False) -> Ensemble:
     """Run ``world`` once per seed, every seed in one compiled pass.
 
     ``varied`` sets assumptions to one value per run (arrays as long as ``seeds``).
@@ -68,25 +71,51 @@ def run(world: World, seeds, varied: dict[str, np.ndarray] | None = None,
     if varied:
         values = {**world.values, **{k: np.asarray(x, dtype=float).reshape(R) for k, x in varied.items()}}
         coef = coefficients(values, world.hedging)
-        anchor = dyn.make_anchor(np.broadcast_to(world.A0, (R, n, n)), np.broadcast_to(world.S0, (R, *world.S0.shape)),
-                                 coef)
+        anchor = dyn.make_anchor(
+            np.broadcast_to(world.A0, (R, n, n)), np.broadcast_to(world.S0, (R, *world.S0.shape)), coef
+        )
     else:
         values, coef, anchor = world.values, world.coef, world.anchor
-    anchors = np.stack([_per_run(R, x, (n, n)) for x in (anchor.benefits, anchor.threat, anchor.pressure,
-                                                          anchor.balance)], axis=1)
+    anchors = np.stack(
+        [_per_run(R, x, (n, n)) for x in (anchor.benefits, anchor.threat, anchor.pressure, anchor.balance)], axis=1
+    )
     gains = np.stack([_per_run(R, getattr(coef, g)) for g in kernel.GAINS], axis=1)
     act = np.stack([_per_run(R, values[name]) for name in kernel.ACTS], axis=1)
     weight = _per_run(R, coef.channel_weight, (len(dyn.BENEFIT_CHANNELS),))
     relax = _per_run(R, coef.relax_rate, (len(dyn.CHANNELS),))
     start, cells, delta = events.cells(world.schedule)
-    hedging, export, conditionality = (np.array(x, dtype=float) for x in (world.hedging, world.export,
-                                                                           world.conditionality))
+    hedging, export, conditionality = (
+        np.array(x, dtype=float) for x in (world.hedging, world.export, world.conditionality)
+    )
     alignment = np.empty((R, T, n, n))
     shape = (R if keep_contributions else 0, T, len(dyn.DRIVERS), n, n)
     contributions = np.zeros(shape)
     counts = np.zeros((R, len(RULES)), dtype=np.int64)
-    kernel.advance_runs(world.A0.copy(), world.S0.copy(), world.L0.copy(), anchors, gains, weight, relax, act,
-                        hedging, export, conditionality, start, cells, delta, world.rank.copy(), seeds,
-                        alignment, counts, contributions)
-    return Ensemble(world, seeds, alignment, {rule: counts[:, k] for k, rule in enumerate(RULES)},
-                    contributions if keep_contributions else None)
+    kernel.advance_runs(
+        world.A0.copy(),
+        world.S0.copy(),
+        world.L0.copy(),
+        anchors,
+        gains,
+        weight,
+        relax,
+        act,
+        hedging,
+        export,
+        conditionality,
+        start,
+        cells,
+        delta,
+        world.rank.copy(),
+        seeds,
+        alignment,
+        counts,
+        contributions,
+    )
+    return Ensemble(
+        world,
+        seeds,
+        alignment,
+        {rule: counts[:, k] for k, rule in enumerate(RULES)},
+        contributions if keep_contributions else None,
+    )

@@ -27,17 +27,33 @@ from sim.model.dynamics import BENEFIT_CHANNELS, CHANNELS, DRIVERS
 N_BENEFIT = len(BENEFIT_CHANNELS)
 ARMS, AID, DIPLOMACY, THREAT = (CHANNELS.index(c) for c in ("arms", "aid", "diplomacy", "threat"))
 # The per-run parameter tables, by column: sim.engine.ensemble fills them by these names.
-GAINS = ("inertia_rate", "benefit_gain", "giver_share", "threat_gain", "pressure_gain",
-         "balance_gain", "hedging_gain", "noise_sd")
-ACTS = ("arms_offer_rate", "arms_offer_size", "aid_review_rate", "aid_cut_gap", "aid_cut_share",
-        "outreach_rate", "outreach_size")
+GAINS = (
+    "inertia_rate",
+    "benefit_gain",
+    "giver_share",
+    "threat_gain",
+    "pressure_gain",
+    "balance_gain",
+    "hedging_gain",
+    "noise_sd",
+)
+ACTS = (
+    "arms_offer_rate",
+    "arms_offer_size",
+    "aid_review_rate",
+    "aid_cut_gap",
+    "aid_cut_share",
+    "outreach_rate",
+    "outreach_size",
+)
 INERTIA, BENEFIT, GIVER, THREAT_GAIN, PRESSURE, BALANCE, HEDGING, NOISE = map(GAINS.index, GAINS)
 OFFER_RATE, OFFER_SIZE, REVIEW_RATE, CUT_GAP, CUT_SHARE, REACH_RATE, REACH_SIZE = map(ACTS.index, ACTS)
 N_RULES = len(RULES)
 OFFER, CUT, RESTORE, REACH = map(RULES.index, ("arms_offer", "aid_cut", "aid_restore", "outreach"))
 N_DRIVERS = len(DRIVERS)
 D_INERTIA, D_BENEFITS, D_THREAT, D_PRESSURE, D_BALANCE, D_HEDGING, D_NOISE = map(
-    DRIVERS.index, ("inertia", "benefits", "threat", "pressure", "balance", "hedging", "noise"))
+    DRIVERS.index, ("inertia", "benefits", "threat", "pressure", "balance", "hedging", "noise")
+)
 
 
 @jit
@@ -218,8 +234,27 @@ def _advance(A, A0, S, L, flows, pressure, signal, threat, balance, anchor, gain
 
 
 @jit
-def advance_runs(A0, S0, L0, anchor, gains, weight, relax, act, hedging, export, conditionality,
-              ev_start, ev_cells, ev_delta, rank, seeds, alignment, counts, contributions):
+def advance_runs(
+    A0,
+    S0,
+    L0,
+    anchor,
+    gains,
+    weight,
+    relax,
+    act,
+    hedging,
+    export,
+    conditionality,
+    ev_start,
+    ev_cells,
+    ev_delta,
+    rank,
+    seeds,
+    alignment,
+    counts,
+    contributions,
+):
     """Advance every run through every quarter, writing its scores in ``alignment``.
 
     Per run ``r``: ``anchor[r]`` stacks the anchor's benefits, threat, pressure and balance;
@@ -280,8 +315,9 @@ def advance_runs(A0, S0, L0, anchor, gains, weight, relax, act, hedging, export,
                 for j in range(n):
                     signal[i, j] = gains[r, HEDGING] * hedging[i] * signal[i, j]
             _product(A, sym, balance)
-            _advance(A, A0, S, L, flows, pressure, signal, threat[t], balance, anchor[r], gains[r], relax[r],
-                     z, raw, contrib)
+            _advance(
+                A, A0, S, L, flows, pressure, signal, threat[t], balance, anchor[r], gains[r], relax[r], z, raw, contrib
+            )
             alignment[r, t] = A
             if keep:
                 contributions[r, t] = contrib

@@ -12,7 +12,6 @@ A generator's state is a ``uint64`` array ``[state_hi, state_lo, inc_hi, inc_lo]
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 from llvmlite import ir
 from numba.core import types
@@ -37,10 +36,12 @@ DOUBLE_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 @intrinsic
 def _mulhi(typingctx, a, b):
     """The high 64 bits of the 128-bit product of two uint64."""
+
     def codegen(context, builder, signature, args):
         wide = ir.IntType(128)
         product = builder.mul(builder.zext(args[0], wide), builder.zext(args[1], wide))
         return builder.trunc(builder.lshr(product, ir.Constant(wide, 64)), ir.IntType(64))
+
     return types.uint64(types.uint64, types.uint64), codegen
 
 

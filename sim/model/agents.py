@@ -14,8 +14,9 @@ import mesa
 class StateAgent(mesa.Agent):
     """A state: its code, its name, its doctrine, and the three things it may do each quarter."""
 
-    def __init__(self, model, code: str, name: str, index: int, hedging: float, arms_export: float,
-                 aid_conditionality: float):
+    def __init__(
+        self, model, code: str, name: str, index: int, hedging: float, arms_export: float, aid_conditionality: float
+    ):
         super().__init__(model)
         self.code = code
         self.name = name
@@ -35,7 +36,10 @@ class StateAgent(mesa.Agent):
         p, u = self._chances("arms_offer")
         for j in (u < p).nonzero()[0].tolist():
             self.model.emit(
-                "arms_sale", self.index, j, self.model.value("arms_offer_size"),
+                "arms_sale",
+                self.index,
+                j,
+                self.model.value("arms_offer_size"),
                 f"{self.name} offers arms to {self._name_of(j)}: both regard each other well and "
                 f"its other clients' displeasure left a {p[j]:.0%} chance",
                 ("arms_offer_rate", "arms_offer_size"),
@@ -48,16 +52,28 @@ class StateAgent(mesa.Agent):
             for j in (u < p).nonzero()[0].tolist():
                 level, normal = m.aid_level(self.index, j)
                 size = level * m.value("aid_cut_share") if kind == "aid_cut" else normal - level
-                why = ("its regard has fallen well below its 2010 level" if kind == "aid_cut"
-                       else "its regard is back near its 2010 level")
-                m.emit(kind, self.index, j, size, f"{self.name} reviews aid to {self._name_of(j)}: {why}",
-                       ("aid_review_rate", "aid_cut_gap", "aid_cut_share"))
+                why = (
+                    "its regard has fallen well below its 2010 level"
+                    if kind == "aid_cut"
+                    else "its regard is back near its 2010 level"
+                )
+                m.emit(
+                    kind,
+                    self.index,
+                    j,
+                    size,
+                    f"{self.name} reviews aid to {self._name_of(j)}: {why}",
+                    ("aid_review_rate", "aid_cut_gap", "aid_cut_share"),
+                )
 
     def reach_out(self) -> None:
         p, u = self._chances("outreach")
         for j in (u < p).nonzero()[0].tolist():
             self.model.emit(
-                "visit", self.index, j, self.model.value("outreach_size"),
+                "visit",
+                self.index,
+                j,
+                self.model.value("outreach_size"),
                 f"{self.name} hedges: ties with a patron have frayed and {self._name_of(j)} is that patron's rival",
                 ("outreach_rate", "outreach_size"),
             )

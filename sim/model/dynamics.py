@@ -22,8 +22,15 @@ DRIVERS = ("inertia", "benefits", "threat", "pressure", "balance", "hedging", "n
 # Which assumptions each driver rests on (its claims are theirs).
 DRIVER_ASSUMPTIONS: dict[str, tuple[str, ...]] = {
     "inertia": ("inertia_rate",),
-    "benefits": ("benefit_gain", "giver_share", "weight_arms", "weight_aid", "weight_trade", "weight_security",
-                 "weight_diplomacy"),
+    "benefits": (
+        "benefit_gain",
+        "giver_share",
+        "weight_arms",
+        "weight_aid",
+        "weight_trade",
+        "weight_security",
+        "weight_diplomacy",
+    ),
     "threat": ("threat_gain", "relax_threat"),
     "pressure": ("pressure_gain",),
     "balance": ("balance_gain",),
@@ -166,8 +173,9 @@ def make_anchor(A0: np.ndarray, S0: np.ndarray, c: Coefficients) -> Anchor:
     )
 
 
-def drives(A: np.ndarray, S: np.ndarray, anchor: Anchor, c: Coefficients, z: np.ndarray,
-           threat: np.ndarray | None = None) -> np.ndarray:
+def drives(
+    A: np.ndarray, S: np.ndarray, anchor: Anchor, c: Coefficients, z: np.ndarray, threat: np.ndarray | None = None
+) -> np.ndarray:
     """Raw push of each driver on each pair, ``(..., len(DRIVERS), n, n)``, before headroom.
 
     All but inertia and noise are measured from the anchor, so a world left alone stays put.
@@ -183,7 +191,9 @@ def drives(A: np.ndarray, S: np.ndarray, anchor: Anchor, c: Coefficients, z: np.
         per_run(c.threat_gain) * (threat - anchor.threat),
         -per_run(c.pressure_gain) * (pressure_level(A, S, c, flows) - anchor.pressure),
         per_run(c.balance_gain) * (balance_level(A) - anchor.balance),
-        per_run(c.hedging_gain) * np.asarray(c.hedging, dtype=float)[..., :, None] * hedging_signal(A, anchor.alignment),
+        per_run(c.hedging_gain)
+        * np.asarray(c.hedging, dtype=float)[..., :, None]
+        * hedging_signal(A, anchor.alignment),
         per_run(c.noise_sd) * z,
     ]
     if any(t.shape != terms[0].shape for t in terms):  # coefficients batched where the scores are not

@@ -62,5 +62,8 @@ def cells(schedule: tuple[tuple[Scheduled, ...], ...]) -> tuple[np.ndarray, np.n
                 table.append((int(level), c, a, b, int(c == AID)))
                 delta.append(EVENT_KINDS[e.type].sign * e.magnitude)
         start[t + 1] = len(table)
-    return (np.array(start, dtype=np.int64), np.array(table, dtype=np.int64).reshape(-1, 5),
-            np.array(delta, dtype=float))
+    return (
+        np.array(start, dtype=np.int64),
+        np.array(table, dtype=np.int64).reshape(-1, 5),
+        np.array(delta, dtype=float),
+    )

@@ -14,7 +14,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.model import decisions, dynamics as dyn, events
+from sim.model import decisions, events
+from sim.model import dynamics as dyn
 from sim.model.agents import StateAgent
 from sim.model.decisions import RULES
 from sim.model.run import LoggedEvent, Run
@@ -64,8 +65,9 @@ class AlignmentModel(mesa.Model):
     def aid_level(self, donor: int, recipient: int) -> tuple[float, float]:
         return float(self.L[AID, donor, recipient]), float(self.world.L0[AID, donor, recipient])
 
-    def emit(self, kind: str, source: int, target: int, magnitude: float, reason: str,
-             assumptions: tuple[str, ...]) -> None:
+    def emit(
+        self, kind: str, source: int, target: int, magnitude: float, reason: str, assumptions: tuple[str, ...]
+    ) -> None:
         """A state's own decision: apply it and log it with its reason and the claims behind it."""
         if magnitude <= 0:
             return
@@ -73,8 +75,19 @@ class AlignmentModel(mesa.Model):
         code = self.world.codes[source]
         claims = [c for name in assumptions for c in catalogue[name].claims] + list(self.world.actor_claims[code])
         events.land(self.S, self.L, kind, source, (target,), magnitude)
-        self.log.append(LoggedEvent(self.quarter, self.world.date_label(self.quarter), kind, code,
-                                    self.world.codes[target], magnitude, code, reason, tuple(dict.fromkeys(claims))))
+        self.log.append(
+            LoggedEvent(
+                self.quarter,
+                self.world.date_label(self.quarter),
+                kind,
+                code,
+                self.world.codes[target],
+                magnitude,
+                code,
+                reason,
+                tuple(dict.fromkeys(claims)),
+            )
+        )
 
     # --- the quarter ---------------------------------------------------------------
     def _land_authored(self, t: int) -> None:
@@ -82,16 +95,30 @@ class AlignmentModel(mesa.Model):
         for e in self.world.schedule[t]:
             events.land(self.S, self.L, e.type, e.source, e.targets, e.magnitude)
             for target in e.targets:
-                self.log.append(LoggedEvent(t, self.world.date_label(t), e.type, codes[e.source], codes[target],
-                                            e.magnitude, "scenario", e.label, e.claims))
+                self.log.append(
+                    LoggedEvent(
+                        t,
+                        self.world.date_label(t),
+                        e.type,
+                        codes[e.source],
+                        codes[target],
+                        e.magnitude,
+                        "scenario",
+                        e.label,
+                        e.claims,
+                    )
+                )
 
     def _decide(self) -> None:
         w, v, A = self.world, self.world.values, self.A
         self.chances = {
             "arms_offer": decisions.arms_offer(A, self.S, self.L[ARMS], w.coef, w.export, v["arms_offer_rate"]),
-            "aid_cut": decisions.aid_cut(A, w.A0, self.L[AID], w.conditionality, v["aid_review_rate"], v["aid_cut_gap"]),
-            "aid_restore": decisions.aid_restore(A, w.A0, self.L[AID], w.L0[AID], w.conditionality,
-                                                 v["aid_review_rate"], v["aid_cut_gap"]),
+            "aid_cut": decisions.aid_cut(
+                A, w.A0, self.L[AID], w.conditionality, v["aid_review_rate"], v["aid_cut_gap"]
+            ),
+            "aid_restore": decisions.aid_restore(
+                A, w.A0, self.L[AID], w.L0[AID], w.conditionality, v["aid_review_rate"], v["aid_cut_gap"]
+            ),
             "outreach": decisions.outreach(A, w.A0, w.hedging, v["outreach_rate"]),
         }
         self.draws = dict(zip(RULES, self.uniforms[self.quarter - 1]))
@@ -102,8 +129,9 @@ class AlignmentModel(mesa.Model):
         self._land_authored(t)
         self._decide()
         self.agents.do("step")
-        self.A, self.S, contrib = dyn.advance(self.A, self.S, self.L, self.world.anchor, self.world.coef,
-                                              self.normals[t - 1])
+        self.A, self.S, contrib = dyn.advance(
+            self.A, self.S, self.L, self.world.anchor, self.world.coef, self.normals[t - 1]
+        )
         self.alignment[t] = self.A
         self.contributions[t] = contrib
         if t == self.world.n_steps - 1:

@@ -17,7 +17,7 @@ from sim.files import atomic
 from sim.model import dynamics as dyn
 from sim.model.run import Run
 from sim.model.tidy import tidy_columns
-from sim.scenario import dates, ledger
+from sim.scenario import ledger
 
 FORMATS = (".csv", ".parquet", ".json")
 
@@ -43,9 +43,14 @@ def write(run: Run, path: Path) -> None:
         elif suffix == ".parquet":
             table.to_parquet(tmp, index=False)
         else:
-            payload = {"scenario": run.world.name, "seed": run.seed, "actors": run.world.names,
-                       "assumptions": dict(run.world.values), "rows": table.to_dict(orient="records"),
-                       "events": events_table(run).to_dict(orient="records")}
+            payload = {
+                "scenario": run.world.name,
+                "seed": run.seed,
+                "actors": run.world.names,
+                "assumptions": dict(run.world.values),
+                "rows": table.to_dict(orient="records"),
+                "events": events_table(run).to_dict(orient="records"),
+            }
             tmp.write_text(json.dumps(payload, indent=1, default=str), encoding="utf-8")
 
 
@@ -63,20 +68,22 @@ def compare(base: Run, whatif: Run, threshold: float = 0.05) -> pd.DataFrame:
     codes = [c for c in base.codes if c in whatif.world.index]
     names = base.world.names
     for x, a in enumerate(codes):
-        for b in codes[x + 1:]:
+        for b in codes[x + 1 :]:
             gap = whatif.pair(a, b) - base.pair(a, b)
             over = np.flatnonzero(np.abs(gap) >= threshold)
             widest = int(np.argmax(np.abs(gap)))
-            rows.append({
-                "pair": f"{a}-{b}",
-                "names": f"{names[a]} - {names[b]}",
-                "diverges_from": base.date_label(int(over[0])) if over.size else "-",
-                "widest_gap": float(gap[widest]),
-                "widest_at": base.date_label(widest),
-                "end_gap": float(gap[-1]),
-                "base_end": float(base.pair(a, b)[-1]),
-                "whatif_end": float(whatif.pair(a, b)[-1]),
-            })
+            rows.append(
+                {
+                    "pair": f"{a}-{b}",
+                    "names": f"{names[a]} - {names[b]}",
+                    "diverges_from": base.date_label(int(over[0])) if over.size else "-",
+                    "widest_gap": float(gap[widest]),
+                    "widest_at": base.date_label(widest),
+                    "end_gap": float(gap[-1]),
+                    "base_end": float(base.pair(a, b)[-1]),
+                    "whatif_end": float(whatif.pair(a, b)[-1]),
+                }
+            )
     table = pd.DataFrame(rows)
     return table.reindex(table["widest_gap"].abs().sort_values(ascending=False).index).reset_index(drop=True)
 

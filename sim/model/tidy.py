@@ -9,8 +9,14 @@ from sim.model import dynamics as dyn
 from sim.scenario import dates
 
 
-def tidy_columns(codes, start: int, alignment: np.ndarray, contributions: np.ndarray,
-                 runs: np.ndarray | None = None, pairs: list[tuple[str, str]] | None = None) -> dict[str, np.ndarray]:
+def tidy_columns(
+    codes,
+    start: int,
+    alignment: np.ndarray,
+    contributions: np.ndarray,
+    runs: np.ndarray | None = None,
+    pairs: list[tuple[str, str]] | None = None,
+) -> dict[str, np.ndarray]:
     """The columns of :func:`tidy` for a stack of runs: ``alignment (R, T, n, n)``,
     ``contributions (R, T, D, n, n)``; plain numpy, for pandas or Arrow alike.
 

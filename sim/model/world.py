@@ -45,6 +45,7 @@ def assumption_values(scenario: Scenario, overrides: dict[str, float] | None = N
 
 def coefficients(values, hedging: np.ndarray) -> dyn.Coefficients:
     """The dynamics' coefficients from assumption values: numbers, or one per run ``(R,)``."""
+
     def stacked(names):
         return np.stack(np.broadcast_arrays(*(np.asarray(values[n], dtype=float) for n in names)), axis=-1)
 
@@ -131,15 +132,34 @@ def compile(scenario: Scenario | Loaded, overrides: dict[str, float] | None = No
     for e in s.events:
         if e.id is None or e.id not in dropped:
             when = max(dates.ordinal(e.date) - start, 1)  # events of the first quarter act from the second
-            schedule[when].append(Scheduled(e.type, index[e.from_], tuple(index[t] for t in e.targets()), e.magnitude,
-                                            e.label or EVENT_KINDS[e.type].meaning, tuple(e.claims)))
+            schedule[when].append(
+                Scheduled(
+                    e.type,
+                    index[e.from_],
+                    tuple(index[t] for t in e.targets()),
+                    e.magnitude,
+                    e.label or EVENT_KINDS[e.type].meaning,
+                    tuple(e.claims),
+                )
+            )
     order = sorted(codes)
     return World(
-        name=s.name, description=s.description, seed=s.seed, codes=codes,
+        name=s.name,
+        description=s.description,
+        seed=s.seed,
+        codes=codes,
         names={code: a.name for code, a in s.actors.items()},
         actor_claims={code: tuple(a.claims) for code, a in s.actors.items()},
-        start=start, n_steps=n_steps, rank=_frozen([order.index(code) for code in codes], np.int64),
-        A0=_frozen(A0), S0=_frozen(S0), L0=_frozen(L0), values=FrozenMap(values), coef=coef, anchor=anchor,
-        export=_frozen(doctrine("arms_export")), conditionality=_frozen(doctrine("aid_conditionality")),
+        start=start,
+        n_steps=n_steps,
+        rank=_frozen([order.index(code) for code in codes], np.int64),
+        A0=_frozen(A0),
+        S0=_frozen(S0),
+        L0=_frozen(L0),
+        values=FrozenMap(values),
+        coef=coef,
+        anchor=anchor,
+        export=_frozen(doctrine("arms_export")),
+        conditionality=_frozen(doctrine("aid_conditionality")),
         schedule=tuple(tuple(events) for events in schedule),
     )

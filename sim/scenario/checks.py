@@ -25,14 +25,23 @@ def _claims(ids: list[str], loc: tuple) -> Iterator[Finding]:
     known = ledger.claims()
     for i, cid in enumerate(ids):
         if cid not in known:
-            yield loc + ("claims", i), f"unknown claim '{cid}' ({did_you_mean(cid, known)}expected an id from seeds/claims.yaml; see 'tightrope claims')", False
+            yield (
+                loc + ("claims", i),
+                f"unknown claim '{cid}' ({did_you_mean(cid, known)}expected an id from seeds/claims.yaml; "
+                "see 'tightrope claims')",
+                False,
+            )
 
 
 def check(s: Scenario) -> Iterator[Finding]:
     actors = s.actors
     start, end = dates.ordinal(s.horizon.start), dates.ordinal(s.horizon.end)
     if end < start:
-        yield ("horizon", "end"), f"horizon ends at {s.horizon.end}, before it starts at {s.horizon.start} (expected end after start)", False
+        yield (
+            ("horizon", "end"),
+            f"horizon ends at {s.horizon.end}, before it starts at {s.horizon.start} (expected end after start)",
+            False,
+        )
 
     for code, actor in actors.items():
         yield from _claims(actor.claims, ("actors", code))
@@ -67,22 +76,38 @@ def check(s: Scenario) -> Iterator[Finding]:
         if not start <= when <= end:
             yield loc + ("date",), f"date {e.date} is outside the horizon {s.horizon.start}..{s.horizon.end}", False
         if e.magnitude == 0 or (e.magnitude < 0 and EVENT_KINDS[e.type].channel != "threat"):
-            yield loc + ("magnitude",), f"magnitude {e.magnitude} (expected > 0; the type {e.type} sets the direction)", False
+            yield (
+                loc + ("magnitude",),
+                f"magnitude {e.magnitude} (expected > 0; the type {e.type} sets the direction)",
+                False,
+            )
         if e.id is not None:
             if e.id in ids:
-                yield loc + ("id",), f"event id '{e.id}' is already used by events[{ids[e.id]}] (expected unique ids)", False
+                yield (
+                    loc + ("id",),
+                    f"event id '{e.id}' is already used by events[{ids[e.id]}] (expected unique ids)",
+                    False,
+                )
             ids[e.id] = i
         yield from _claims(e.claims, loc)
 
     for i, eid in enumerate(s.drop_events):
         if eid not in ids:
-            yield ("drop_events", i), f"no event with id '{eid}' to drop ({did_you_mean(eid, ids)}expected an inherited event's id)", False
+            yield (
+                ("drop_events", i),
+                f"no event with id '{eid}' to drop ({did_you_mean(eid, ids)}expected an inherited event's id)",
+                False,
+            )
 
     catalogue = ledger.assumptions()
     for name, setting in s.assumptions.items():
         loc = ("assumptions", name)
         if name not in catalogue:
-            yield loc, f"unknown assumption '{name}' ({did_you_mean(name, catalogue)}see 'tightrope claims' for the list)", True
+            yield (
+                loc,
+                f"unknown assumption '{name}' ({did_you_mean(name, catalogue)}see 'tightrope claims' for the list)",
+                True,
+            )
             continue
         a = catalogue[name]
         value = setting if isinstance(setting, float | int) else setting.value

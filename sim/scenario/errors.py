@@ -33,8 +33,14 @@ class InputError(Exception):
         self.problems = found[:MAX_PROBLEMS]
         if len(found) > MAX_PROBLEMS:
             last = found[MAX_PROBLEMS]
-            self.problems.append(Problem(last.file, last.line, last.col,
-                                         f"... and {len(found) - MAX_PROBLEMS} more problems (fix these first)"))
+            self.problems.append(
+                Problem(
+                    last.file,
+                    last.line,
+                    last.col,
+                    f"... and {len(found) - MAX_PROBLEMS} more problems (fix these first)",
+                )
+            )
         super().__init__("\n".join(map(str, self.problems)))
 
     @classmethod

@@ -1,8 +1,8 @@
 """The claim ledger: sources, claims quoted from them, and the model assumptions resting on them.
 
-The ledger lives in ``seeds/`` as YAML (installed with the package: :mod:`sim.scenario.shipped`). Every coefficient of the model is an
-assumption here, with a default, an allowed range, a meaning and the claim ids
-it rests on; nothing numeric about the model is hidden in code.
+The ledger lives in ``seeds/`` as YAML (installed with the package: :mod:`sim.scenario.shipped`).
+Every coefficient of the model is an assumption here, with a default, an allowed range, a
+meaning and the claim ids it rests on; nothing numeric about the model is hidden in code.
 """
 
 from __future__ import annotations
@@ -18,8 +18,19 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sim.scenario import shipped
 
 ClaimKind = Literal[
-    "arms", "embargo", "aid", "exercise", "diplomatic_support", "visit", "trade_energy",
-    "threat", "history", "mechanism", "pressure", "alignment", "figure",
+    "arms",
+    "embargo",
+    "aid",
+    "exercise",
+    "diplomatic_support",
+    "visit",
+    "trade_energy",
+    "threat",
+    "history",
+    "mechanism",
+    "pressure",
+    "alignment",
+    "figure",
 ]
 
 

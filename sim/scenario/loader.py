@@ -97,24 +97,37 @@ def base_file(parent: str, directory: Path) -> Path | None:
     return target if target.is_file() else None
 
 
-def _extend(doc: Document, name: str, directory: Path, me: Path | None,
-            chain: tuple[Path, ...]) -> tuple[Document, list[str]]:
+def _extend(
+    doc: Document, name: str, directory: Path, me: Path | None, chain: tuple[Path, ...]
+) -> tuple[Document, list[str]]:
     """Merge ``doc`` over the file its ``extends`` names."""
     if not isinstance(doc.data, dict):
         kind = type(doc.data).__name__
-        raise InputError([doc.values[()].problem(f"a scenario must be a mapping of keys, not a {kind} (expected 'name: ...')")])
+        raise InputError(
+            [doc.values[()].problem(f"a scenario must be a mapping of keys, not a {kind} (expected 'name: ...')")]
+        )
     parent = doc.data.get("extends")
     if parent is None:
         return doc, [name]
     where = doc.values[("extends",)]
     if not isinstance(parent, str) or not parent.strip():
-        raise InputError([where.problem("extends must be a file or a shipped scenario (expected e.g. 'extends: baseline')")])
+        raise InputError(
+            [where.problem("extends must be a file or a shipped scenario (expected e.g. 'extends: baseline')")]
+        )
     target = base_file(parent, directory)
     if target is None:
-        hint = (f"expected a shipped scenario: {', '.join(shipped.names())}" if shipped.is_name(parent) else
-                "expected a scenario file beside this one, or a shipped scenario by name such as 'extends: baseline'")
-        raise InputError([where.problem(f"extends names '{parent}', which does not exist "
-                                        f"({did_you_mean(parent, shipped.names())}{hint})")])
+        hint = (
+            f"expected a shipped scenario: {', '.join(shipped.names())}"
+            if shipped.is_name(parent)
+            else "expected a scenario file beside this one, or a shipped scenario by name such as 'extends: baseline'"
+        )
+        raise InputError(
+            [
+                where.problem(
+                    f"extends names '{parent}', which does not exist ({did_you_mean(parent, shipped.names())}{hint})"
+                )
+            ]
+        )
     if target in chain or target == me:
         cycle = " -> ".join(display_name(p) for p in (*chain, *([me] if me else []), target))
         raise InputError([where.problem(f"extends makes a cycle: {cycle} (expected a chain that ends)")])
@@ -199,7 +212,9 @@ def _clean_loc(loc: tuple, data: object, missing: bool) -> tuple:
     return tuple(out)
 
 
-def problems_from(err: pydantic.ValidationError, doc: Document, root: type[pydantic.BaseModel] = Scenario) -> list[Problem]:
+def problems_from(
+    err: pydantic.ValidationError, doc: Document, root: type[pydantic.BaseModel] = Scenario
+) -> list[Problem]:
     """One FILE:LINE:COL problem per invalid value of ``doc``, validated as ``root``."""
     problems, seen = [], set()
     for e in err.errors(include_url=False):
@@ -210,7 +225,9 @@ def problems_from(err: pydantic.ValidationError, doc: Document, root: type[pydan
         if e["type"] == "extra_forbidden":
             model = _model_at(loc[:-1], root)
             allowed = sorted((f.alias or n) for n, f in model.model_fields.items()) if model else []
-            msg = f"unknown key '{loc[-1]}' ({did_you_mean(str(loc[-1]), allowed)}expected one of: {', '.join(allowed)})"
+            msg = (
+                f"unknown key '{loc[-1]}' ({did_you_mean(str(loc[-1]), allowed)}expected one of: {', '.join(allowed)})"
+            )
             problems.append(locate(doc, loc, key=True).problem(msg))
         elif e["type"] == "missing":
             problems.append(locate(doc, loc[:-1]).problem(f"{dotted(loc[:-1])}: missing required key '{loc[-1]}'"))
@@ -231,8 +248,10 @@ def find(what: str | Path, kind: str = "scenario") -> Path:
     found = shipped.scenario(str(what)) if kind == "scenario" else shipped.sweep(str(what))
     if found is None:
         choices = shipped.names() if kind == "scenario" else shipped.names(shipped.sweeps())
-        raise InputError.command_line(f"{what}: no such file, nor a shipped {kind} of that name "
-                                      f"({did_you_mean(str(what), choices)}expected a file or one of: {', '.join(choices)})")
+        raise InputError.command_line(
+            f"{what}: no such file, nor a shipped {kind} of that name "
+            f"({did_you_mean(str(what), choices)}expected a file or one of: {', '.join(choices)})"
+        )
     return found
 
 

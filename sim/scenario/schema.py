@@ -51,7 +51,9 @@ EVENT_KINDS: dict[str, EventKind] = {
     "trade_or_energy_deal": EventKind("trade", "level", +1, True, "a lasting trade or energy deal"),
     "incident": EventKind("diplomacy", "pulse", -1, True, "a hostile act between the two (e.g. Salala 2011)"),
     "diplomatic_pressure": EventKind("diplomacy", "pulse", -1, False, "from presses to in public or at a forum"),
-    "threat_shock": EventKind("threat", "level", +1, False, "a threat from from's territory felt by to; negative = it fades"),
+    "threat_shock": EventKind(
+        "threat", "level", +1, False, "a threat from from's territory felt by to; negative = it fades"
+    ),
 }
 EventType = Literal[tuple(EVENT_KINDS)]  # type: ignore[valid-type]
 CHANNEL_NAMES = Literal["arms", "aid", "trade", "security", "diplomacy", "threat"]
@@ -65,8 +67,12 @@ class Doctrine(Strict):
     """How a state acts of its own accord; each 0 (never) to 1 (whenever it can)."""
 
     hedging: float = Field(0.0, ge=0, le=1, description="Seeks its patrons' rivals when patron ties fray")
-    arms_export: float = Field(0.0, ge=0, le=1, description="Offers arms sales, weighed against its clients' displeasure")
-    aid_conditionality: float = Field(0.0, ge=0, le=1, description="Cuts aid when its regard falls; restores it when mended")
+    arms_export: float = Field(
+        0.0, ge=0, le=1, description="Offers arms sales, weighed against its clients' displeasure"
+    )
+    aid_conditionality: float = Field(
+        0.0, ge=0, le=1, description="Cuts aid when its regard falls; restores it when mended"
+    )
 
 
 class Actor(Strict):
@@ -106,7 +112,9 @@ class Tie(Strict):
     from_: Code = Field(alias="from")
     to: Code
     level: float = Field(ge=-10, le=10, description="Standing level, in the channel's unit (see the README)")
-    start: float | None = Field(None, ge=-10, le=10, description="Stock at the start, if it differs from the level it then moves towards")
+    start: float | None = Field(
+        None, ge=-10, le=10, description="Stock at the start, if it differs from the level it then moves towards"
+    )
     claims: Claims = Field(default_factory=list)
 
 
@@ -116,7 +124,9 @@ class Event(Strict):
     from_: Code = Field(alias="from")
     to: Code | Annotated[list[Code], Field(min_length=1, max_length=30)]
     date: Date
-    magnitude: float = Field(1.0, ge=-10, le=10, description="Size in the channel's unit; only threat_shock may be negative")
+    magnitude: float = Field(
+        1.0, ge=-10, le=10, description="Size in the channel's unit; only threat_shock may be negative"
+    )
     forum: Literal["FATF", "UN", "SCO", "other"] | None = None
     label: str | None = Field(None, max_length=200)
     claims: Claims = Field(default_factory=list)

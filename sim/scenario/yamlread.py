@@ -56,7 +56,9 @@ def _decode(name: str, raw: bytes) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line, col = _line_col(raw[: err.start].decode("utf-8", "replace"), err.start)
-        raise InputError([Problem(name, line, col, f"byte 0x{raw[err.start]:02x} is not UTF-8 (expected a UTF-8 text file)")])
+        raise InputError(
+            [Problem(name, line, col, f"byte 0x{raw[err.start]:02x} is not UTF-8 (expected a UTF-8 text file)")]
+        ) from None
     text = text.removeprefix("\ufeff")
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise InputError([start.problem("file is empty (expected a scenario mapping)")])
@@ -97,7 +99,11 @@ def _refuse_unsafe(name: str, text: str, loader=yaml.SafeLoader) -> None:
         problems.append(where.problem(f"malformed YAML: {what} (expected valid YAML)"))
     except yaml.reader.ReaderError as err:
         line, col = _line_col(text, err.position)
-        problems.append(Problem(name, line, col, f"control character U+{err.character:04X} is not allowed (expected printable text)"))
+        problems.append(
+            Problem(
+                name, line, col, f"control character U+{err.character:04X} is not allowed (expected printable text)"
+            )
+        )
     except yaml.YAMLError as err:
         problems.append(Where(name, 1, 1).problem(f"malformed YAML: {err} (expected valid YAML)"))
     if problems:
@@ -152,7 +158,9 @@ def read_bytes(path: Path, name: str) -> bytes:
     try:
         info = os.stat(path)
     except OSError as err:
-        raise InputError([start.problem(f"cannot read file: {err.strerror or err} (expected a readable file)")]) from None
+        raise InputError(
+            [start.problem(f"cannot read file: {err.strerror or err} (expected a readable file)")]
+        ) from None
     if not stat.S_ISREG(info.st_mode):
         raise InputError([start.problem("not a regular file (expected a scenario file)")])
     if info.st_size > MAX_BYTES:
@@ -161,7 +169,9 @@ def read_bytes(path: Path, name: str) -> bytes:
         with open(path, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1)  # a file that grew, or reports no size, is still read only so far
     except OSError as err:
-        raise InputError([start.problem(f"cannot read file: {err.strerror or err} (expected a readable file)")]) from None
+        raise InputError(
+            [start.problem(f"cannot read file: {err.strerror or err} (expected a readable file)")]
+        ) from None
     return raw
 
 
