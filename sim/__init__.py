@@ -13,7 +13,7 @@ Names are imported when first used, so ``import sim`` costs nothing until then.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Ensemble",
