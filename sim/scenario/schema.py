@@ -15,9 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from sim.scenario.dates import DATE_PATTERN
 
 Code = Annotated[
-    str,
-    StringConstraints(pattern=r"^[A-Z]{3}$"),
-    Field(description="ISO 3166 alpha-3 code of a state, e.g. PAK"),
+    str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(description="ISO 3166 alpha-3 code of a state, e.g. PAK")
 ]
 Date = Annotated[
     str,
