@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sim.classroom import charts, whatif
+from sim.classroom import charts, sources, whatif
 from sim.classroom import tables as classroom
 from sim.classroom.whatif import WhatIf
 from sim.scenario import ledger, shipped
@@ -26,13 +26,32 @@ state = st.session_state
 
 # --- cached, read-only: never mutate what these return --------------------------------
 @st.cache_resource
-def scenarios():
+def served():
+    """The scenarios this app serves (those that load), and the problems of any that do not."""
     return classroom.scenario_files(SCENARIOS)
+
+
+def scenarios():
+    return served()[0]
 
 
 @st.cache_resource
 def claims():
     return classroom.claims_table()
+
+
+SCORECARD_SEEDS = 100
+
+
+@st.cache_resource
+def scorecard():
+    """The claims scorecard, and the baseline's runs on the same seeds (read-only, shared by every session)."""
+    from sim.engine import ensemble
+    from sim.model import scorecard as card
+    from sim.model.world import compile
+
+    world = compile(scenarios()["baseline.yaml"])
+    return card.score(range(SCORECARD_SEEDS)), world, ensemble.run(world, range(SCORECARD_SEEDS)).alignment
 
 
 @st.cache_resource(max_entries=64)
@@ -91,7 +110,7 @@ def reset() -> None:
 
 def apply_yaml() -> None:
     try:
-        load(whatif.from_yaml(state.yaml_text, SCENARIOS))
+        load(whatif.from_yaml(state.yaml_text, scenarios()))
     except InputError as err:
         state.yaml_problems = [str(p) for p in err.problems]
 
@@ -108,7 +127,7 @@ def take_upload() -> None:
         return
     state.yaml_text = raw.decode("utf-8", errors="replace")
     try:
-        load(whatif.from_yaml(state.yaml_text, SCENARIOS, upload.name))
+        load(whatif.from_yaml(state.yaml_text, scenarios(), upload.name))
     except InputError as err:
         state.yaml_problems = [str(p) for p in err.problems]
 
@@ -140,18 +159,21 @@ def remove_events() -> None:
 if "loaded" not in state:
     state.add_problem = ""
     try:
-        load(whatif.from_token(st.query_params["w"]) if "w" in st.query_params else WhatIf())
+        load(whatif.from_token(st.query_params["w"], scenarios()) if "w" in st.query_params else WhatIf())
     except ValueError as err:
         load(WhatIf())
         state.link_problem = str(err)
     reps = st.query_params.get("reps", "1")
-    state.reps = min(max(int(reps), 1), 500) if reps.isdigit() else 1
+    state.reps = min(max(int(reps), 1), 500) if reps.isdigit() and len(reps) <= 3 else 1
 
 loaded: WhatIf = state.loaded
 
 # --- sidebar: the what-if -------------------------------------------------------------
 with st.sidebar:
     st.header("Your what-if")
+    if served()[1]:
+        st.warning("Some scenario files could not be loaded and are left out:\n\n"
+                   + "\n".join(f"- `{p}`" for p in served()[1][:10]))
     files = list(scenarios())
     base = st.selectbox(
         "Start from scenario",
@@ -253,7 +275,7 @@ st.caption(
 if "link_problem" in state:
     st.warning(f"The shared link could not be opened: {state.pop('link_problem')}. Showing the baseline.")
 
-TABS = ["Alignments", "Network", "Why", "Evidence", "Scenario YAML", "Share and export"]
+TABS = ["Alignments", "Network", "Why", "Evidence", "Sources check", "Scenario YAML", "Share and export"]
 # Only the open tab is computed and drawn (a tab switch reruns the page): a slider move then
 # redraws one chart, not six. Widgets in closed tabs are not drawn, so their values are kept here.
 KEPT = ("pairs", "net_step", "why_a", "why_b", "claim_search", "evidence_for", "yaml_text")
@@ -355,6 +377,19 @@ with tabs[3]:
 
 with tabs[4]:
     if tabs[4].open:
+        st.subheader("Does the model say what the sources say?")
+        st.caption(f"Each claim the model is meant to reproduce, checked on {SCORECARD_SEEDS} seeds of the baseline "
+                   "and the what-ifs (the same seeds for both). A claim it does not reproduce is listed, not hidden.")
+        rows, card_world, card_runs = scorecard()
+        st.dataframe(sources.scorecard_table(rows), hide_index=True, width="stretch")
+        st.vega_lite_chart(spec=charts.history(sources.path(card_world, card_runs),
+                                               classroom.event_marks(scenarios()["baseline.yaml"].scenario,
+                                                                     scenarios()["baseline.yaml"].scenario)
+                                               .query("year < 2020"),
+                                               sources.authored_flows(card_world)))
+
+with tabs[5]:
+    if tabs[5].open:
         generated = whatif.to_yaml(w)
         if state.get("yaml_text", state.get("yaml_generated")) == state.get("yaml_generated"):
             state.yaml_text = generated  # not edited by hand: follow the widgets
@@ -371,8 +406,8 @@ with tabs[4]:
             on_change=take_upload,
         )
 
-with tabs[5]:
-    if tabs[5].open:
+with tabs[6]:
+    if tabs[6].open:
         st.markdown(
             "This page's address carries the scenario and every change: copy it from the address bar "
             "and a colleague opens the same what-if."

@@ -36,19 +36,20 @@ def full_run():
 
 def pure_world(batch=()):
     tile = lambda x: np.broadcast_to(x, batch + np.shape(x)).copy()
-    coef = dyn.Coefficients(*(tile(np.asarray(x, dtype=float)) for x in WORLD.coef))
+    coef = WORLD.coef._replace(**{f: tile(np.asarray(x, dtype=float)) for f, x in WORLD.coef._asdict().items()
+                                  if f != "hedging"})  # each actor's doctrine is the same in every run
     A, S, L = tile(WORLD.A0), tile(WORLD.S0), tile(WORLD.L0)
-    return A, S, L, dyn.make_anchor(A, S, coef), coef, WORLD.n_steps
+    return A, S, L, dyn.remember(A, S, coef), coef, WORLD.n_steps
 
 
 SINGLE, HUNDRED = pure_world(), pure_world((100,))
 
 
 def pure_run(world=SINGLE):
-    A, S, L, anchor, coef, steps = world
-    z = np.zeros(A.shape)
+    A, S, L, memory, coef, steps = world
+    A0, z = A, np.zeros(A.shape)
     for _ in range(steps - 1):
-        A, S, _ = dyn.advance(A, S, L, anchor, coef, z)
+        A, memory, S, _ = dyn.advance(A, memory, S, L, A0, coef, z)
 
 
 def stacked(world=HUNDRED):

@@ -72,6 +72,7 @@ def test_opens_on_the_baseline_with_nothing_changed(app):
         "Network",
         "Why",
         "Evidence",
+        "Sources check",
         "Scenario YAML",
         "Share and export",
     ]
@@ -79,7 +80,7 @@ def test_opens_on_the_baseline_with_nothing_changed(app):
 
 def test_moving_the_hedging_assumption_moves_pak_rus_and_not_the_baseline(app):
     before = series(app, PAK_RUS, "baseline")
-    app.slider(key=f"hedging_gain@{gen(app)}").set_value(1.0).run()
+    app.slider(key=f"hedging_gain@{gen(app)}").set_value(2.0).run()  # the top of its range
     after = series(app, PAK_RUS, "what-if")
     assert series(app, PAK_RUS, "baseline") == before
     assert after["2030Q4"] > before["2030Q4"] + 0.02

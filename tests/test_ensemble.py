@@ -65,5 +65,6 @@ def test_the_seeds_decide_not_the_company_a_replication_keeps(baseline):
 
 def test_overrides_reach_every_replication(baseline):
     low = ensemble.run(compile(baseline, {"hedging_gain": 0.0}), SEEDS)
-    high = ensemble.run(compile(baseline, {"hedging_gain": 1.0}), SEEDS)
-    assert np.all(high.pair("PAK", "RUS")[:, -1] > low.pair("PAK", "RUS")[:, -1])
+    high = ensemble.run(compile(baseline, {"hedging_gain": 2.0}), SEEDS)
+    t = low.world.step_of("2015Q4")  # while Pakistan-US ties fray
+    assert np.all(high.pair("PAK", "RUS")[:, t] > low.pair("PAK", "RUS")[:, t] + 0.1)

@@ -1,14 +1,16 @@
 """A batch's results folder: its manifest, the chunks as they land, and the final tables.
 
-Each chunk is written as its own Parquet file, by temporary name and rename; the runs
-file of a chunk is written last, so its presence means the chunk is done. ``--resume``
-computes only the chunks whose runs file is missing. When every chunk is in, they are
+Each chunk is written as its own Parquet files, by temporary name and rename, and then a
+small receipt with their SHA-256: the receipt says the chunk is done, and ``--resume``
+recomputes any chunk without one, or whose files no longer match it (a truncated file, a
+flipped bit), so a damaged chunk is never gathered. When every chunk is in, they are
 gathered into ``runs.parquet`` (and ``series.parquet``) and ``manifest.json`` is final.
 Tables go straight from numpy columns to Arrow: no pandas on the way.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from datetime import UTC, datetime
@@ -67,8 +69,38 @@ def write_json(path: Path, payload: dict) -> None:
         tmp.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
 
 
+def _files(out: Path, index: int) -> tuple[Path, Path, Path]:
+    """A chunk's runs file, series file (which may not exist) and receipt."""
+    folder = out / CHUNKS
+    return folder / f"runs-{index:06d}.parquet", folder / f"series-{index:06d}.parquet", folder / f"done-{index:06d}.json"
+
+
+def _sha256(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def done_chunks(out: Path) -> set[int]:
-    return {int(f.stem.split("-")[1]) for f in (out / CHUNKS).glob("runs-*.parquet")}
+    """The chunks whose files match their receipts; the others are removed, to be computed again."""
+    done = set()
+    for receipt in (out / CHUNKS).glob("done-*.json"):
+        index = int(receipt.stem.split("-")[1])
+        runs, series, _ = _files(out, index)
+        try:
+            want = json.loads(receipt.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            want = None
+        if want and want.get("runs") == _sha256(runs) and want.get("series") == _sha256(series):
+            done.add(index)
+    for f in (out / CHUNKS).glob("*"):  # a chunk not in `done` is incomplete or damaged: start it again
+        if f.is_file() and not f.name.startswith(".") and int(f.stem.split("-")[1]) not in done:
+            f.unlink()
+    return done
 
 
 def arrow(columns: Columns):
@@ -111,11 +143,13 @@ def _read(path: Path):
 def save_chunk(out: Path, index: int, runs: Columns, series: Columns | None) -> None:
     import pyarrow.parquet as pq
 
-    if series is not None:  # first: the runs file says the chunk is whole
-        with atomic(out / CHUNKS / f"series-{index:06d}.parquet") as tmp:
+    runs_file, series_file, receipt = _files(out, index)
+    if series is not None:
+        with atomic(series_file) as tmp:
             pq.write_table(arrow(series), tmp)
-    with atomic(out / CHUNKS / f"runs-{index:06d}.parquet") as tmp:
+    with atomic(runs_file) as tmp:
         pq.write_table(arrow(runs), tmp)
+    write_json(receipt, {"runs": _sha256(runs_file), "series": _sha256(series_file)})  # last: the chunk is whole
 
 
 def gather(out: Path, info: dict, csv: bool, fresh: dict[int, Columns] | None = None) -> Columns:

@@ -21,6 +21,7 @@ from sim.model.dynamics import DRIVER_ASSUMPTIONS
 from sim.model.run import Run
 from sim.model.world import World, compile
 from sim.scenario import dates, ledger
+from sim.scenario.errors import InputError
 from sim.scenario.loader import Loaded, load
 from sim.scenario.schema import Scenario
 
@@ -75,12 +76,16 @@ def run_side(scenario: Scenario, replications: int = 1, threads: int = 2) -> Sid
         return Side(scenario, seeded.result(), replicas)
 
 
-def scenario_files(directory: Path) -> dict[str, Loaded]:
-    """Every scenario file in ``directory`` that loads, by file name (the baseline first)."""
-    found = {}
+def scenario_files(directory: Path) -> tuple[dict[str, Loaded], list[str]]:
+    """Every scenario file in ``directory`` that loads, by file name (the baseline first), and one
+    ``FILE:LINE:COL`` line for each problem of those that do not."""
+    found, problems = {}, []
     for path in sorted(directory.glob("*.yaml"), key=lambda p: (p.stem != "baseline", p.name)):
-        found[path.name] = load(path)
-    return found
+        try:
+            found[path.name] = load(path)
+        except InputError as err:
+            problems.extend(str(p) for p in err.problems)
+    return found, problems
 
 
 def pair_label(scenario: Scenario, a: str, b: str) -> str:

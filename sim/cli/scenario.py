@@ -9,9 +9,14 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from sim.scenario.errors import InputError, Problem, did_you_mean
+from sim.scenario.errors import InputError, Problem, did_you_mean, shown
 
 FORMATS = (".csv", ".parquet", ".json")
+
+
+def print_(*parts, **kwargs) -> None:
+    """print, with what a scenario's author wrote (names, descriptions, labels) made safe for a terminal."""
+    print(*(shown(p) for p in parts), **kwargs)
 
 
 def overrides(pairs: list[str]) -> dict[str, float]:
@@ -81,25 +86,25 @@ def cmd_run(args) -> int:
         raise InputError.command_line(f"--out {out}: unknown format (expected a name ending in {', '.join(FORMATS)})")
     run = _run(args.scenario, args.seed, args.set)
     w = run.world
-    print(f"{w.name}: {w.date_label(0)} to {w.date_label(w.n_steps - 1)}, seed {run.seed}")
-    print(textwrap.fill(w.description, 88))
-    print(
+    print_(f"{w.name}: {w.date_label(0)} to {w.date_label(w.n_steps - 1)}, seed {run.seed}")
+    print_(textwrap.fill(w.description, 88))
+    print_(
         f"\nAlignment in {w.date_label(w.n_steps - 1)}: how each row regards each column (-1 hostile .. +1 aligned)\n"
     )
-    print(report.final_scores(run).to_string(float_format=_fmt, na_rep="·"))
-    print("\nPairs (mean of both directions), start -> end:")
+    print_(report.final_scores(run).to_string(float_format=_fmt, na_rep="·"))
+    print_("\nPairs (mean of both directions), start -> end:")
     for x, a in enumerate(w.codes):
         for b in w.codes[x + 1 :]:
             series = run.pair(a, b)
-            print(f"  {w.names[a] + ' - ' + w.names[b]:<30} {series[0]:+.2f} -> {series[-1]:+.2f}")
+            print_(f"  {w.names[a] + ' - ' + w.names[b]:<30} {series[0]:+.2f} -> {series[-1]:+.2f}")
     own = sum(e.origin != "scenario" for e in run.log)
-    print(
+    print_(
         f"\n{len(run.log)} events ({own} decided by the states themselves). "
         f"Ask why with: tightrope explain {args.scenario} --pair PAK:RUS"
     )
     if out:
         report.write(run, out)
-        print(f"Wrote {out} ({w.n_steps * len(w.codes) * (len(w.codes) - 1)} rows)")
+        print_(f"Wrote {out} ({w.n_steps * len(w.codes) * (len(w.codes) - 1)} rows)")
     return 0
 
 
@@ -110,11 +115,11 @@ def cmd_compare(args) -> int:
     base_w, what_w = _world(args.base, args.set), _world(args.whatif, args.set)
     seed = args.seed if args.seed is not None else base_w.seed
     table = report.compare(run(base_w, seed), run(what_w, seed), args.threshold)
-    print(f"{what_w.name} against {base_w.name}, seed {seed}; a pair diverges once the gap reaches {args.threshold}")
-    print(textwrap.fill(what_w.description, 88) + "\n")
-    print(f"  {'pair':<30} {'diverges':>9} {'widest gap':>11} {'when':>7} {'end gap':>8}   base -> what-if at end")
+    print_(f"{what_w.name} against {base_w.name}, seed {seed}; a pair diverges once the gap reaches {args.threshold}")
+    print_(textwrap.fill(what_w.description, 88) + "\n")
+    print_(f"  {'pair':<30} {'diverges':>9} {'widest gap':>11} {'when':>7} {'end gap':>8}   base -> what-if at end")
     for r in table.itertuples():
-        print(
+        print_(
             f"  {r.names:<30} {r.diverges_from:>9} {r.widest_gap:>+11.2f} {r.widest_at:>7} {r.end_gap:>+8.2f}"
             f"   {r.base_end:+.2f} -> {r.whatif_end:+.2f}"
         )
@@ -156,32 +161,32 @@ def cmd_explain(args) -> int:
     lo, hi = _window(w, args.start, args.end)
     why = report.explain(run, a, b, lo, hi)
     claims = ledger.claims()
-    print(
+    print_(
         f"Why {w.names[a]} and {w.names[b]} moved, {w.date_label(lo)} to {w.date_label(hi)} "
         f"({w.name}, seed {run.seed})\n"
     )
     for direction, d in why["directions"].items():
         x, y = direction.split("->")
-        print(f"{w.names[x]} -> {w.names[y]}: {d['from']:+.2f} -> {d['to']:+.2f} ({d['to'] - d['from']:+.2f})")
+        print_(f"{w.names[x]} -> {w.names[y]}: {d['from']:+.2f} -> {d['to']:+.2f} ({d['to'] - d['from']:+.2f})")
         for name, v in sorted(d["drivers"].items(), key=lambda kv: -abs(kv[1])):
             bar = ("+" if v > 0 else "-") * min(int(round(abs(v) * 40)), 40)
-            print(f"    {name:<9} {v:+.3f} {bar}")
+            print_(f"    {name:<9} {v:+.3f} {bar}")
     for title, events in (("Events between them", why["events"]), ("Events touching either", why["related_events"])):
-        print(f"\n{title}:" + ("" if events else " none"))
+        print_(f"\n{title}:" + ("" if events else " none"))
         for e in events[: args.max_events]:
             who = "scenario" if e.origin == "scenario" else f"decided by {e.origin}"
-            print(f"  {e.date} {e.type:<20} {e.source}->{e.target} {e.magnitude:.2f}  {e.reason} [{who}]")
+            print_(f"  {e.date} {e.type:<20} {e.source}->{e.target} {e.magnitude:.2f}  {e.reason} [{who}]")
             for cid in e.claims[:2]:
-                print(f'      {cid}: "{claims[cid].quote}"')
+                print_(f'      {cid}: "{claims[cid].quote}"')
         if len(events) > args.max_events:
-            print(f"  ... and {len(events) - args.max_events} more (--max-events)")
-    print("\nWhat the three largest drivers rest on (tightrope claims --assumption NAME for all):")
+            print_(f"  ... and {len(events) - args.max_events} more (--max-events)")
+    print_("\nWhat the three largest drivers rest on (tightrope claims --assumption NAME for all):")
     first = next(iter(why["directions"].values()))["drivers"]
     for driver in sorted(first, key=lambda k: -abs(first[k]))[:3]:
         name, cids = next(iter(why["basis"][driver].items()))
-        print(f"  {driver} <- {name} = {w.values[name]:g}")
+        print_(f"  {driver} <- {name} = {w.values[name]:g}")
         for cid in cids[:2]:
-            print(f'      {cid}: "{claims[cid].quote}"')
+            print_(f'      {cid}: "{claims[cid].quote}"')
     return 0
 
 
@@ -210,7 +215,7 @@ def cmd_validate(args) -> int:
                 from sim.batch.sweep import load_sweep
 
                 s = load_sweep(path)
-                print(
+                print_(
                     f"{path}: ok (sweep {s.sweep.name}: {len(s.sweep.vary)} varied, {s.sweep.sampler}, "
                     f"{s.sweep.replications} replications of {s.scenario.name})"
                 )
@@ -221,7 +226,7 @@ def cmd_validate(args) -> int:
             print(err, file=sys.stderr)
             continue
         s = loaded.scenario
-        print(
+        print_(
             f"{path}: ok ({s.name}: {len(s.actors)} actors, {len(s.events)} events, {s.horizon.start}..{s.horizon.end})"
         )
     return EXIT_INPUT if failed else 0
@@ -265,6 +270,24 @@ def cmd_claims(args) -> int:
     return 0
 
 
+def cmd_scorecard(args) -> int:
+    from sim.model import scorecard
+
+    if args.seeds < 1:
+        raise InputError.command_line(f"--seeds {args.seeds}: expected 1 or more")
+    rows = scorecard.score(range(args.seeds))
+    print(f"Does the model say what the sources say? {len(rows)} claims, each checked on {args.seeds} seeds "
+          f"(holds: in at least {scorecard.HOLDS:.0%} of them)\n")
+    for r in rows:
+        print(f"{r.check.claim}  {r.share:>5.0%}  {r.verdict}")
+        print(textwrap.fill(f'"{r.quote}"', 96, initial_indent="    ", subsequent_indent="    "))
+        print(f"    {r.check.says}; checked as: {r.check.describe()}\n")
+    held = sum(r.share >= scorecard.HOLDS for r in rows)
+    print(f"{held} of {len(rows)} claims hold in at least {scorecard.HOLDS:.0%} of seeds; "
+          f"{sum(r.share < scorecard.MOSTLY for r in rows)} do not hold (the model does not reproduce them)")
+    return 0
+
+
 def add_parsers(sub) -> None:
     def scenario_options(sp):
         sp.add_argument("--seed", type=int, help="seed of the random draws (default: the scenario's)")
@@ -300,6 +323,10 @@ def add_parsers(sub) -> None:
     s = sub.add_parser("schema", help="print the scenario JSON Schema (or, with --sweep, the sweep file's)")
     s.add_argument("--sweep", action="store_true", help="the schema of sweep files instead")
     s.set_defaults(func=cmd_schema)
+
+    sc = sub.add_parser("scorecard", help="does the model say what the sources say? each claim's check over many seeds")
+    sc.add_argument("--seeds", type=int, default=100, help="seeds each check runs on (default 100)")
+    sc.set_defaults(func=cmd_scorecard)
 
     k = sub.add_parser("claims", help="list the claim ledger, or the claims behind an assumption")
     k.add_argument("--assumption", metavar="NAME")

@@ -31,6 +31,7 @@ from sim.model import decisions, dynamics
 HERE = Path(__file__).resolve().parent
 SOURCES = ("kernel.py", "streams.py")  # what the machine code is made from
 MARKER = "ready"  # written once the engine has been compiled and saved
+JIT = {"cache": True, "nogil": True, "error_model": "numpy"}  # no GIL; IEEE float division, unchecked
 
 
 def fingerprint() -> str:
@@ -40,7 +41,7 @@ def fingerprint() -> str:
     for name in SOURCES:
         digest.update((HERE / name).read_bytes())
     layout = (dynamics.DRIVERS, dynamics.CHANNELS, dynamics.BENEFIT_CHANNELS, decisions.RULES)
-    digest.update(repr((layout, version("numba"), sys.version_info[:2])).encode())
+    digest.update(repr((layout, JIT, version("numba"), sys.version_info[:2])).encode())
     return digest.hexdigest()[:16]
 
 
@@ -80,13 +81,13 @@ FOLDER = folder()
 
 
 def jit(fn):
-    """``numba.njit`` without the GIL, cached in :data:`FOLDER`."""
+    """``numba.njit`` without the GIL and with IEEE float division, cached in :data:`FOLDER`."""
     import numba
 
     before = numba.config.CACHE_DIR
     numba.config.CACHE_DIR = str(FOLDER)  # read once, when the function's cache is set up
     try:
-        return numba.njit(cache=True, nogil=True)(fn)
+        return numba.njit(**JIT)(fn)
     finally:
         numba.config.CACHE_DIR = before
 
@@ -157,27 +158,11 @@ def _tiny(kernel) -> None:
     n, T = 2, 2
     A = np.zeros((n, n))
     S = np.zeros((len(dynamics.CHANNELS), n, n))
-    per_run = lambda k: np.zeros((1, k))
+    per_run = lambda k: np.ones((1, k))
     start, cells, delta = np.zeros(T + 1, dtype=np.int64), np.zeros((0, 5), dtype=np.int64), np.zeros(0)
-    kernel.advance_runs(
-        A,
-        S,
-        S.copy(),
-        np.zeros((1, 4, n, n)),
-        per_run(len(kernel.GAINS)),
-        per_run(len(dynamics.BENEFIT_CHANNELS)),
-        per_run(len(dynamics.CHANNELS)),
-        per_run(len(kernel.ACTS)),
-        np.ones(n),
-        np.ones(n),
-        np.ones(n),
-        start,
-        cells,
-        delta,
-        np.arange(n, dtype=np.int64),
-        np.zeros(1, dtype=np.uint64),
-        np.empty((1, T, n, n)),
-        np.zeros((1, len(decisions.RULES)), dtype=np.int64),
-        np.zeros((1, T, len(dynamics.DRIVERS), n, n)),
-    )
+    kernel.advance_runs(A, S, S.copy(), per_run(len(kernel.GAINS)), per_run(len(dynamics.BENEFIT_CHANNELS)),
+                        per_run(len(dynamics.CHANNELS)), per_run(len(kernel.ACTS)), np.ones(n), np.ones(n), np.ones(n),
+                        start, cells, delta, np.arange(n, dtype=np.int64), np.zeros(1, dtype=np.uint64),
+                        np.empty((1, T, n, n)), np.zeros((1, len(decisions.RULES)), dtype=np.int64),
+                        np.zeros((1, T, len(dynamics.DRIVERS), n, n)))
     kernel.streams.spawned_seeds(np.uint64(0), np.zeros(1, dtype=np.uint64), np.empty(1, dtype=np.uint64))

@@ -7,7 +7,7 @@ takes each run through every quarter on its own, so a run's result does not depe
 the runs beside it. What it leaves out is the per-event log; it counts the decisions.
 
 ``varied`` gives assumptions one value per run, so one call covers many points of a
-sweep; the anchor the drivers are measured from is then made per run.
+sweep; each run's memory starts from its own first quarter, made in the compiled loop.
 """
 
 from __future__ import annotations
@@ -71,14 +71,8 @@ def run(world: World, seeds, varied: dict[str, np.ndarray] | None = None, keep_c
     if varied:
         values = {**world.values, **{k: np.asarray(x, dtype=float).reshape(R) for k, x in varied.items()}}
         coef = coefficients(values, world.hedging)
-        anchor = dyn.make_anchor(
-            np.broadcast_to(world.A0, (R, n, n)), np.broadcast_to(world.S0, (R, *world.S0.shape)), coef
-        )
     else:
-        values, coef, anchor = world.values, world.coef, world.anchor
-    anchors = np.stack(
-        [_per_run(R, x, (n, n)) for x in (anchor.benefits, anchor.threat, anchor.pressure, anchor.balance)], axis=1
-    )
+        values, coef = world.values, world.coef
     gains = np.stack([_per_run(R, getattr(coef, g)) for g in kernel.GAINS], axis=1)
     act = np.stack([_per_run(R, values[name]) for name in kernel.ACTS], axis=1)
     weight = _per_run(R, coef.channel_weight, (len(dyn.BENEFIT_CHANNELS),))
@@ -91,27 +85,8 @@ def run(world: World, seeds, varied: dict[str, np.ndarray] | None = None, keep_c
     shape = (R if keep_contributions else 0, T, len(dyn.DRIVERS), n, n)
     contributions = np.zeros(shape)
     counts = np.zeros((R, len(RULES)), dtype=np.int64)
-    kernel.advance_runs(
-        world.A0.copy(),
-        world.S0.copy(),
-        world.L0.copy(),
-        anchors,
-        gains,
-        weight,
-        relax,
-        act,
-        hedging,
-        export,
-        conditionality,
-        start,
-        cells,
-        delta,
-        world.rank.copy(),
-        seeds,
-        alignment,
-        counts,
-        contributions,
-    )
+    kernel.advance_runs(world.A0.copy(), world.S0.copy(), world.L0.copy(), gains, weight, relax, act, hedging, export,
+                        conditionality, start, cells, delta, world.rank.copy(), seeds, alignment, counts, contributions)
     return Ensemble(
         world,
         seeds,

@@ -3,11 +3,16 @@
 A batch spends nearly all its time advancing runs quarter by quarter. Numpy pays a call for
 every small ``(n, n)`` operation; this module is one compiled loop that takes each run
 through every quarter, with its state and scratch arrays kept in cache: the authored
-events land, the states decide and act, the drivers push and the stocks relax, in the
-same order and with the same arithmetic as the numpy functions it mirrors (named on each
-helper). Tests hold it to the Mesa model to 1e-12; the two differ only in rounding (numpy's
-matrix products go through BLAS). Every position it reads by (driver, channel, decision rule,
-parameter column) is looked up by name in the module that declares it.
+events land, the states decide and act, the drivers push, memory settles and the stocks
+relax, in the same order and with the same arithmetic as the numpy functions it mirrors
+(named on each helper). Tests hold it to the Mesa model to 1e-12; the two differ only in
+rounding (numpy's matrix products go through BLAS). Every position it reads by (driver,
+channel, decision rule, parameter column) is looked up by name in the module that declares it.
+
+The sums over third states skip what is zero: a state depends on the few it trades with,
+has a few significant friends and enemies, and a few frayed patrons. Each such sum runs
+over a row's list of nonzero entries, so a quarter costs about ``n**2`` times the number of
+a state's real ties, not ``n**3``.
 
 Each run is advanced alone, so its result depends on nothing but its own inputs: not on
 the runs that share its call, nor on the thread that computes it. The functions release
@@ -27,33 +32,21 @@ from sim.model.dynamics import BENEFIT_CHANNELS, CHANNELS, DRIVERS
 N_BENEFIT = len(BENEFIT_CHANNELS)
 ARMS, AID, DIPLOMACY, THREAT = (CHANNELS.index(c) for c in ("arms", "aid", "diplomacy", "threat"))
 # The per-run parameter tables, by column: sim.engine.ensemble fills them by these names.
-GAINS = (
-    "inertia_rate",
-    "benefit_gain",
-    "giver_share",
-    "threat_gain",
-    "pressure_gain",
-    "balance_gain",
-    "hedging_gain",
-    "noise_sd",
-)
-ACTS = (
-    "arms_offer_rate",
-    "arms_offer_size",
-    "aid_review_rate",
-    "aid_cut_gap",
-    "aid_cut_share",
-    "outreach_rate",
-    "outreach_size",
-)
-INERTIA, BENEFIT, GIVER, THREAT_GAIN, PRESSURE, BALANCE, HEDGING, NOISE = map(GAINS.index, GAINS)
+GAINS = ("inertia_rate", "settle_rate", "habituation_rate", "benefit_gain", "giver_share", "threat_gain", "pressure_gain",
+         "displeasure_gain", "balance_gain", "hedging_gain", "noise_sd", "tie_threshold", "max_step")
+ACTS = ("arms_offer_rate", "arms_offer_size", "aid_review_rate", "aid_cut_gap", "aid_cut_share", "outreach_rate",
+        "outreach_size")
+INERTIA, SETTLE, HABIT, BENEFIT, GIVER, THREAT_GAIN, PRESSURE, DISPLEASURE, BALANCE, HEDGING, NOISE, TIE, STEP = map(
+    GAINS.index, GAINS)
 OFFER_RATE, OFFER_SIZE, REVIEW_RATE, CUT_GAP, CUT_SHARE, REACH_RATE, REACH_SIZE = map(ACTS.index, ACTS)
 N_RULES = len(RULES)
 OFFER, CUT, RESTORE, REACH = map(RULES.index, ("arms_offer", "aid_cut", "aid_restore", "outreach"))
 N_DRIVERS = len(DRIVERS)
-D_INERTIA, D_BENEFITS, D_THREAT, D_PRESSURE, D_BALANCE, D_HEDGING, D_NOISE = map(
-    DRIVERS.index, ("inertia", "benefits", "threat", "pressure", "balance", "hedging", "noise")
-)
+(D_INERTIA, D_BENEFITS, D_THREAT, D_PRESSURE, D_DISPLEASURE, D_BALANCE, D_HEDGING, D_NOISE) = map(
+    DRIVERS.index, ("inertia", "benefits", "threat", "pressure", "displeasure", "balance", "hedging", "noise"))
+# Memory, as sim.model.dynamics.Memory lays it out: what each state is used to.
+M_ALIGN, M_BENEFITS, M_THREAT, M_PRESSURE, M_SUPPORT, M_HEDGING = range(6)
+N_MEMORY = 6
 
 
 @jit
@@ -69,59 +62,126 @@ def _flows(S, w, out):
 
 
 @jit
-def _product(a, b, out):
-    """``out = a @ b`` with each cell summed over k in order; j innermost, so the loop vectorises."""
+def _tanh(x):
+    """``np.tanh``, which is exactly 0 at 0: most pairs exchange nothing, and skip the call."""
+    return x if x == 0.0 else np.tanh(x)
+
+
+@jit
+def _rows(weight, index, count):
+    """The nonzero entries of each row of ``weight``: ``index[i, :count[i]]``."""
+    n = weight.shape[0]
+    for i in range(n):
+        m = 0
+        for k in range(n):
+            if weight[i, k] != 0.0:
+                index[i, m] = k
+                m += 1
+        count[i] = m
+
+
+@jit
+def _weighted_product(weight, values, index, count, out):
+    """dynamics.weighted(weight @ values, weight): the sum over each row's nonzero weights, divided by
+    their total once it exceeds one."""
     n = out.shape[0]
     for i in range(n):
         for j in range(n):
             out[i, j] = 0.0
-        for k in range(n):
-            x = a[i, k]
+        total = 0.0
+        for m in range(count[i]):
+            k = index[i, m]
+            x = weight[i, k]
+            total += x if x >= 0.0 else -x
             for j in range(n):
-                out[i, j] += x * b[k, j]
+                out[i, j] += x * values[k, j]
+        if total > 1.0:
+            for j in range(n):
+                out[i, j] /= total
 
 
 @jit
-def _pressure(flows, hostile, dep, out):
-    """dynamics.pressure_level: dependence on k (symmetric) times k's hostility to j, summed over k."""
-    n = out.shape[0]
+def _pressure(A, flows, dep, hostile, index, count, out):
+    """dynamics.pressure_level: dependence on k (symmetric) times k's hostility to j, weighted over k."""
+    n = A.shape[0]
     for i in range(n):
         for k in range(i + 1):
-            dep[i, k] = np.tanh(max(flows[i, k] + flows[k, i], 0.0))
+            dep[i, k] = _tanh(max(flows[i, k] + flows[k, i], 0.0))
             dep[k, i] = dep[i, k]
-    _product(dep, hostile, out)
+        for j in range(n):
+            hostile[i, j] = max(-A[i, j], 0.0)
+    _rows(dep, index, count)
+    _weighted_product(dep, hostile, index, count, out)
 
 
 @jit
-def _pair_terms(A, A0, sym, hostile, rival, fray):
-    """The parts of A the products need: its symmetric part, hostility, rivalry and frayed ties."""
+def _hedging(A, A0, frayed, rival, index, count, out):
+    """dynamics.hedging_signal: frayed ties (from their 2010 level) times the patron's rivalry with j."""
     n = A.shape[0]
     for i in range(n):
         for j in range(n):
-            sym[i, j] = (A[i, j] + A[j, i]) / 2.0
-            hostile[i, j] = max(-A[i, j], 0.0)
-            rival[i, j] = max(-sym[i, j], 0.0)  # -(x / 2) == (-x) / 2 exactly
-            fray[i, j] = max(A0[i, j] - A[i, j], 0.0) * max(A0[i, j], 0.0)
+            frayed[i, j] = max(A0[i, j] - A[i, j], 0.0) * max(A0[i, j], 0.0)
+            rival[i, j] = max(-(A[i, j] + A[j, i]) / 2.0, 0.0)
+    _rows(frayed, index, count)
+    _weighted_product(frayed, rival, index, count, out)
+
+
+@jit
+def _structure(A, memory, support, threshold, tie, sym, enmity, added, index, count, balance, displeasure):
+    """dynamics.balance_level and dynamics.displeasure over the significant ties."""
+    n = A.shape[0]
+    for i in range(n):
+        for j in range(n):
+            a = A[i, j]
+            tie[i, j] = a if abs(a) >= threshold else 0.0
+            s = (A[i, j] + A[j, i]) / 2.0
+            sym[i, j] = s if abs(s) >= threshold else 0.0
+            enmity[i, j] = max(-tie[i, j], 0.0)
+            added[j, i] = support[i, j] - memory[M_SUPPORT, i, j]  # transposed: rows of the product
+    _rows(tie, index, count)
+    _weighted_product(tie, sym, index, count, balance)
+    _rows(enmity, index, count)
+    _weighted_product(enmity, added, index, count, displeasure)
+
+
+@jit
+def _shared(T, out):
+    """dynamics.shared_threat_level of one threat table: sources summed in order, only those that
+    threaten anyone."""
+    n = out.shape[0]
+    for a in range(n):
+        for b in range(n):
+            out[a, b] = 0.0
+    for s in range(n):
+        active = False
+        for a in range(n):
+            if T[s, a] > 0.0:
+                active = True
+        if not active:
+            continue
+        for a in range(n):
+            for b in range(n):
+                out[a, b] += min(max(T[s, a], 0.0), max(T[s, b], 0.0))
+    for a in range(n):
+        for b in range(n):
+            out[a, b] = _tanh(out[a, b])
 
 
 @jit
 def _threat_series(S0, L0, ev_start, ev_cells, ev_delta, rate, out):
     """dynamics.shared_threat_level in every quarter. No decision touches the threat channel, so its
     stocks follow the authored events and their relaxation alone: one series serves every run
-    that relaxes them at the same rate."""
+    that relaxes them at the same rate. Threats are standing levels, never pulses, so the standing
+    stocks' shared threat is the same series."""
     n = out.shape[1]
     S, L = S0.copy(), L0.copy()
-    for t in range(1, out.shape[0]):
-        for e in range(ev_start[t], ev_start[t + 1]):
-            cell = ev_cells[e]
-            if cell[1] == THREAT:
-                _land(S, L, cell[0], cell[1], cell[2], cell[3], ev_delta[e], cell[4] == 1)
-        for a in range(n):
-            for b in range(n):
-                s = min(max(S[THREAT, 0, a], 0.0), max(S[THREAT, 0, b], 0.0))
-                for k in range(1, n):
-                    s += min(max(S[THREAT, k, a], 0.0), max(S[THREAT, k, b], 0.0))
-                out[t, a, b] = np.tanh(s)
+    for t in range(out.shape[0]):
+        if t > 0:
+            for e in range(ev_start[t], ev_start[t + 1]):
+                cell = ev_cells[e]
+                if cell[1] == THREAT:
+                    _land(S, L, cell[0], cell[1], cell[2], cell[3], ev_delta[e], cell[4] == 1)
+        _shared(S[THREAT], out[t])
         for g in range(n):
             for r in range(n):
                 S[THREAT, g, r] = S[THREAT, g, r] + rate * (L[THREAT, g, r] - S[THREAT, g, r])
@@ -129,7 +189,7 @@ def _threat_series(S0, L0, ev_start, ev_cells, ev_delta, rate, out):
 
 @jit
 def _land(S, L, table, c, a, b, delta, clamp):
-    """events.land for one cell: an authored event on a stock (table 0) or a standing level (1)."""
+    """events.land for one cell: an authored event on a stock (table 0: a pulse) or a standing level (1)."""
     X = S if table == 0 else L
     X[c, a, b] += delta
     if clamp:
@@ -137,7 +197,17 @@ def _land(S, L, table, c, a, b, delta, clamp):
 
 
 @jit
-def _decide(A, A0, L, L0, pressure, signal, act, export, conditionality, hedging, u, p):
+def _levels(flows, giver, benefits, support):
+    """dynamics.benefits_level and dynamics.support."""
+    n = flows.shape[0]
+    for i in range(n):
+        for j in range(n):
+            benefits[i, j] = _tanh(flows[j, i] + giver * flows[i, j])
+            support[i, j] = _tanh(max(flows[i, j], 0.0))
+
+
+@jit
+def _decide(A, A0, L, L0, pressure, signal, act, export, conditionality, hedging, p):
     """decisions.arms_offer, aid_cut, aid_restore and outreach: each state's chance of each move."""
     n = A.shape[0]
     for i in range(n):
@@ -159,7 +229,8 @@ def _decide(A, A0, L, L0, pressure, signal, act, export, conditionality, hedging
 
 @jit
 def _act(S, L, L0, p, u, act, counts) -> bool:
-    """The agents' moves (sim.model.agents): land those whose draw fell under their chance; True if a stock moved."""
+    """The agents' moves (sim.model.agents): land those whose draw fell under their chance; True if a
+    stock moved."""
     n = S.shape[1]
     moved = False
     for i in range(n):
@@ -170,7 +241,7 @@ def _act(S, L, L0, p, u, act, counts) -> bool:
                 moved = True
             level = L[AID, i, j]
             restore = u[RESTORE, i, j] < p[RESTORE, i, j]
-            if u[CUT, i, j] < p[CUT, i, j]:  # a cut wins over a restore, as in numpy's where()
+            if u[CUT, i, j] < p[CUT, i, j]:  # a cut wins over a restore, as in the agents
                 L[AID, i, j] = max(level + -1.0 * (level * act[CUT_SHARE]), 0.0)
                 counts[CUT] += 1
             elif restore:
@@ -190,43 +261,63 @@ def _act(S, L, L0, p, u, act, counts) -> bool:
 
 
 @jit
-def _advance(A, A0, S, L, flows, pressure, signal, threat, balance, anchor, gains, relax, z, raw, contrib):
-    """dynamics.advance: each driver's push, scaled by the room left; then the stocks relax.
-
-    A state does not regard itself: the diagonal takes no push (numpy scales it by zero)."""
+def _advance(A, memory, levels, threat, balance, displeasure, hedging, gains, z, raw, contrib):
+    """dynamics.drives and dynamics.contributions: each driver's push, scaled by the room left and
+    capped at the quarter's largest move; then A moves. A state does not regard itself."""
     n = A.shape[0]
-    D = raw.shape[0]
-    inertia, benefit, giver, threat_gain = gains[INERTIA], gains[BENEFIT], gains[GIVER], gains[THREAT_GAIN]
-    press, balance_gain, noise = gains[PRESSURE], gains[BALANCE], gains[NOISE]
-    scale = max(n - 2, 1)
+    g = gains
     for i in range(n):
         for j in range(n):
             if i == j:
-                for d in range(D):
+                for d in range(N_DRIVERS):
                     contrib[d, i, j] = 0.0
                 continue
-            raw[D_INERTIA] = -inertia * (A[i, j] - A0[i, j])
-            raw[D_BENEFITS] = benefit * (np.tanh(flows[j, i] + giver * flows[i, j]) - anchor[0, i, j])
-            raw[D_THREAT] = threat_gain * (threat[i, j] - anchor[1, i, j])
-            raw[D_PRESSURE] = -press * (pressure[i, j] - anchor[2, i, j])
-            raw[D_BALANCE] = balance_gain * (balance[i, j] / scale - anchor[3, i, j])
-            raw[D_HEDGING] = signal[i, j]  # already times the gain and the actor's doctrine
-            raw[D_NOISE] = noise * z[i, j]
+            a = A[i, j]
+            raw[D_INERTIA] = -g[INERTIA] * (a - memory[M_ALIGN, i, j])
+            raw[D_BENEFITS] = g[BENEFIT] * (levels[0, i, j] - memory[M_BENEFITS, i, j])
+            raw[D_THREAT] = g[THREAT_GAIN] * (threat[i, j] - memory[M_THREAT, i, j])
+            raw[D_PRESSURE] = -g[PRESSURE] * (levels[1, i, j] - memory[M_PRESSURE, i, j])
+            raw[D_DISPLEASURE] = -g[DISPLEASURE] * displeasure[i, j]
+            raw[D_BALANCE] = g[BALANCE] * balance[i, j]
+            raw[D_HEDGING] = g[HEDGING] * hedging[i] * (levels[2, i, j] - memory[M_HEDGING, i, j])
+            raw[D_NOISE] = g[NOISE] * z[i, j]
             up = max(raw[0], 0.0)
-            down = raw[0] - up
-            for d in range(1, D):
+            down = -(raw[0] - up)
+            for d in range(1, N_DRIVERS):
                 pu = max(raw[d], 0.0)
                 up += pu
-                down += raw[d] - pu
-            factor = 1.0 / max(1.0, max(up, -down))
-            a = A[i, j]
+                down += -(raw[d] - pu)
+            room_up, room_down = 1.0 - a, 1.0 + a
+            most = max(max(up, down), max(up * room_up, down * room_down) / g[STEP])
+            factor = 1.0 / max(1.0, most)
             total = 0.0
-            for d in range(D):
+            for d in range(N_DRIVERS):
                 pu = max(raw[d], 0.0)
-                c = (pu * (1.0 - a) + (raw[d] - pu) * (1.0 + a)) * factor
+                c = (pu * room_up + (raw[d] - pu) * room_down) * factor
                 contrib[d, i, j] = c
                 total = c if d == 0 else total + c
             A[i, j] = min(max(a + total, -1.0), 1.0)
+
+
+@jit
+def _settle(memory, A, standing, threat, hedging, rate, habit):
+    """dynamics.settle: memory drifts a share of the way to what is (A, the hedging signal) and to the
+    levels the standing ties give (benefits, pressure, support in ``standing``; ``threat``)."""
+    n = A.shape[0]
+    for i in range(n):
+        for j in range(n):
+            memory[M_ALIGN, i, j] = memory[M_ALIGN, i, j] + rate * (A[i, j] - memory[M_ALIGN, i, j])
+            memory[M_BENEFITS, i, j] = memory[M_BENEFITS, i, j] + habit * (standing[0, i, j] - memory[M_BENEFITS, i, j])
+            memory[M_THREAT, i, j] = memory[M_THREAT, i, j] + habit * (threat[i, j] - memory[M_THREAT, i, j])
+            memory[M_PRESSURE, i, j] = memory[M_PRESSURE, i, j] + habit * (standing[1, i, j] - memory[M_PRESSURE, i, j])
+            memory[M_SUPPORT, i, j] = memory[M_SUPPORT, i, j] + habit * (standing[3, i, j] - memory[M_SUPPORT, i, j])
+            memory[M_HEDGING, i, j] = memory[M_HEDGING, i, j] + habit * (hedging[i, j] - memory[M_HEDGING, i, j])
+
+
+@jit
+def _relax(S, L, relax):
+    """dynamics.relax_stocks."""
+    n = S.shape[1]
     for c in range(S.shape[0]):
         for g in range(n):
             for r in range(n):
@@ -234,46 +325,31 @@ def _advance(A, A0, S, L, flows, pressure, signal, threat, balance, anchor, gain
 
 
 @jit
-def advance_runs(
-    A0,
-    S0,
-    L0,
-    anchor,
-    gains,
-    weight,
-    relax,
-    act,
-    hedging,
-    export,
-    conditionality,
-    ev_start,
-    ev_cells,
-    ev_delta,
-    rank,
-    seeds,
-    alignment,
-    counts,
-    contributions,
-):
+def advance_runs(A0, S0, L0, gains, weight, relax, act, hedging, export, conditionality, ev_start, ev_cells,
+                 ev_delta, rank, seeds, alignment, counts, contributions):
     """Advance every run through every quarter, writing its scores in ``alignment``.
 
-    Per run ``r``: ``anchor[r]`` stacks the anchor's benefits, threat, pressure and balance;
-    ``gains[r]``, ``act[r]`` follow :data:`GAINS` and :data:`ACTS`. The run draws what
-    ``default_rng(seeds[r])`` would (:mod:`sim.streams`), as the Mesa model does: first every
+    Per run ``r``: ``gains[r]``, ``act[r]`` follow :data:`GAINS` and :data:`ACTS`; ``weight[r]`` the
+    benefit channels' weights and ``relax[r]`` every channel's relaxation. Memory starts from the
+    run's own first quarter, as :func:`sim.model.dynamics.remember` makes it. The run draws what
+    ``default_rng(seeds[r])`` would (:mod:`sim.engine.streams`), as the Mesa model does: first every
     quarter's uniforms, then every quarter's normals, each over the actors in alphabetical order
-    (``rank`` maps an actor to its place there); a second cursor, jumped past the uniforms,
-    reads the normals quarter by quarter. Authored events of quarter ``t`` are
-    ``ev_start[t]:ev_start[t + 1]`` of ``ev_cells`` (table, channel, a, b, clamp) and
-    ``ev_delta``. ``contributions`` is written when it has a run axis (else pass ``(0, ...)``).
+    (``rank`` maps an actor to its place there); a second cursor, jumped past the uniforms, reads
+    the normals quarter by quarter. Authored events of quarter ``t`` are ``ev_start[t]:ev_start[t + 1]``
+    of ``ev_cells`` (table, channel, a, b, clamp) and ``ev_delta``. ``contributions`` is written when
+    it has a run axis (else pass ``(0, ...)``).
     """
     R, T, n = alignment.shape[0], alignment.shape[1], A0.shape[0]
     keep = contributions.shape[0] == R
-    A = np.empty((n, n))
-    S = np.empty_like(S0)
-    L = np.empty_like(L0)
-    flows, dep, fray, sym = np.empty((n, n)), np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
-    hostile, rival, balance = np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
-    pressure, signal = np.empty((n, n)), np.empty((n, n))
+    A, S, L = np.empty((n, n)), np.empty_like(S0), np.empty_like(L0)
+    usual = np.empty_like(S0)  # the standing stocks: S without its one-off pulses
+    memory = np.empty((N_MEMORY, n, n))
+    flows, dep, hostile, frayed, rival = np.empty((n, n)), np.empty((n, n)), np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
+    tie, sym, enmity, added = np.empty((n, n)), np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
+    balance, displeasure = np.empty((n, n)), np.empty((n, n))
+    levels = np.empty((4, n, n))  # benefits, pressure, hedging signal, support
+    standing = np.empty((4, n, n))  # the same of the standing stocks (memory settles towards them)
+    index, count = np.empty((n, n), dtype=np.int64), np.empty(n, dtype=np.int64)
     p, u = np.empty((N_RULES, n, n)), np.empty((N_RULES, n, n))
     z = np.empty((n, n))
     raw, contrib = np.empty(N_DRIVERS), np.empty((N_DRIVERS, n, n))
@@ -282,6 +358,7 @@ def advance_runs(
     at_uniform, at_normal = np.empty(4, dtype=np.uint64), np.empty(4, dtype=np.uint64)
     u_flat, z_flat = np.empty(N_RULES * n * n), np.empty(n * n)
     for r in range(R):
+        g = gains[r]
         streams.seed(seeds[r], at_uniform)
         at_normal[:] = at_uniform
         streams.advance(at_normal, (T - 1) * N_RULES * n * n)
@@ -290,7 +367,19 @@ def advance_runs(
             _threat_series(S0, L0, ev_start, ev_cells, ev_delta, threat_rate, threat)
         A[:] = A0
         S[:] = S0
+        usual[:] = S0
         L[:] = L0
+        # The memory a run starts with: its own first quarter (dynamics.remember).
+        _flows(S, weight[r], flows)
+        _levels(flows, g[GIVER], levels[0], levels[3])
+        _pressure(A, flows, dep, hostile, index, count, levels[1])
+        _hedging(A, A0, frayed, rival, index, count, levels[2])
+        memory[M_ALIGN] = A0
+        memory[M_BENEFITS] = levels[0]
+        memory[M_THREAT] = threat[0]
+        memory[M_PRESSURE] = levels[1]
+        memory[M_SUPPORT] = levels[3]
+        memory[M_HEDGING] = levels[2]
         alignment[r, 0] = A0
         for t in range(1, T):
             for e in range(ev_start[t], ev_start[t + 1]):
@@ -303,21 +392,22 @@ def advance_runs(
                     z[i, j] = z_flat[rank[i] * n + rank[j]]
                     for k in range(N_RULES):
                         u[k, i, j] = u_flat[(k * n + rank[i]) * n + rank[j]]
-            _pair_terms(A, A0, sym, hostile, rival, fray)
             _flows(S, weight[r], flows)
-            _pressure(flows, hostile, dep, pressure)
-            _product(fray, rival, signal)
-            _decide(A, A0, L, L0, pressure, signal, act[r], export, conditionality, hedging, u, p)
+            _pressure(A, flows, dep, hostile, index, count, levels[1])
+            _hedging(A, A0, frayed, rival, index, count, levels[2])
+            _decide(A, A0, L, L0, levels[1], levels[2], act[r], export, conditionality, hedging, p)
             if _act(S, L, L0, p, u, act[r], counts[r]):  # the stocks moved: flows and pressure anew
                 _flows(S, weight[r], flows)
-                _pressure(flows, hostile, dep, pressure)
-            for i in range(n):
-                for j in range(n):
-                    signal[i, j] = gains[r, HEDGING] * hedging[i] * signal[i, j]
-            _product(A, sym, balance)
-            _advance(
-                A, A0, S, L, flows, pressure, signal, threat[t], balance, anchor[r], gains[r], relax[r], z, raw, contrib
-            )
+                _pressure(A, flows, dep, hostile, index, count, levels[1])
+            _levels(flows, g[GIVER], levels[0], levels[3])
+            _structure(A, memory, levels[3], g[TIE], tie, sym, enmity, added, index, count, balance, displeasure)
+            _flows(usual, weight[r], flows)  # what the standing ties deliver, for memory to settle towards
+            _levels(flows, g[GIVER], standing[0], standing[3])
+            _pressure(A, flows, dep, hostile, index, count, standing[1])
+            _advance(A, memory, levels, threat[t], balance, displeasure, hedging, g, z, raw, contrib)
+            _settle(memory, A, standing, threat[t], levels[2], g[SETTLE], g[HABIT])
+            _relax(S, L, relax[r])
+            _relax(usual, L, relax[r])
             alignment[r, t] = A
             if keep:
                 contributions[r, t] = contrib

@@ -25,14 +25,14 @@ def _others(p: np.ndarray) -> np.ndarray:
     return p * dyn.off_diagonal(p.shape[-1])
 
 
-def arms_offer(A, S, L_arms, c: dyn.Coefficients, export, rate) -> np.ndarray:
+def arms_offer(A, flows, L_arms, export, rate) -> np.ndarray:
     """An exporter offers arms to a state both sides regard well, unless its clients object.
 
     The restraint is the same displeasure the pressure driver measures: what the
     exporter's other clients think of the buyer, weighted by how much it depends on
     them. No offers cross an embargo in force (a negative standing arms level).
     """
-    restraint = dyn.pressure_level(A, S, c)
+    restraint = dyn.pressure_level(A, flows)
     mutual = np.maximum(A, 0.0) * np.maximum(np.swapaxes(A, -1, -2), 0.0)
     open_ = L_arms >= 0.0
     p = dyn.per_run(rate) * _actor(export) * mutual * np.maximum(1.0 - restraint, 0.0) * open_

@@ -1,14 +1,24 @@
 """Pure alignment dynamics: numpy functions over (..., n, n) arrays, no I/O, no Mesa.
 
-Every function accepts any number of leading batch axes, so one call can step
-thousands of replications at once. Sums over actors and drivers add in a fixed
-order, and matrix products go through ``np.matmul``, which multiplies each matrix
-of a stack with the same kernel, so a stacked batch steps bitwise like its
-members stepped one by one (a test checks this).
+Notation: ``A[..., i, j]`` is how actor i regards actor j, in [-1, 1]. ``S[..., c, g, r]``
+is the stock of channel c flowing from g to r (what g gives r); ``L`` holds the standing
+level each stock relaxes towards. :class:`Memory` is what each state is used to: the
+reference its regard returns to and the benefits, threat, pressure and support it expects.
 
-Notation: ``A[..., i, j]`` is how actor i regards actor j, in [-1, 1].
-``S[..., c, g, r]`` is the stock of channel c flowing from g to r (what g gives r);
-``L`` holds the standing level each stock relaxes towards.
+Each quarter every driver pushes each regard up or down. The pushes are measured against
+memory where the sources speak of change (inertia, benefits, shared threat, pressure,
+displeasure), and memory drifts slowly towards what is: a tie held for years settles there,
+and a lasting change leaves a lasting, finite mark. Hedging is a change too: it begins when a
+patron's ties fray from their 2010 level and ends when they mend. Balance is absolute, because
+the sources speak of structure there (a friend's enemy becomes an enemy). Weighted sums over third states are divided by their total weight once
+it exceeds one, so a state with many ties gets a weighted mean, not a bigger push, and a
+world with more states is not mechanically stronger. Only significant ties, at least
+``tie_threshold`` in size, pass balance and displeasure on: a state's many near-zero ties
+are neither friends nor enemies, and the compiled engine can skip them.
+
+The pushes are then scaled by the room left in their direction and shrunk together if they
+exceed the largest move a quarter allows (:func:`contributions`), so every driver's
+contribution is exactly its share of the move and scores stay in [-1, 1] at any coefficient.
 """
 
 from __future__ import annotations
@@ -18,79 +28,70 @@ from typing import NamedTuple
 
 import numpy as np
 
-DRIVERS = ("inertia", "benefits", "threat", "pressure", "balance", "hedging", "noise")
-# Which assumptions each driver rests on (its claims are theirs).
-DRIVER_ASSUMPTIONS: dict[str, tuple[str, ...]] = {
-    "inertia": ("inertia_rate",),
-    "benefits": (
-        "benefit_gain",
-        "giver_share",
-        "weight_arms",
-        "weight_aid",
-        "weight_trade",
-        "weight_security",
-        "weight_diplomacy",
-    ),
-    "threat": ("threat_gain", "relax_threat"),
-    "pressure": ("pressure_gain",),
-    "balance": ("balance_gain",),
-    "hedging": ("hedging_gain",),
-    "noise": ("noise_sd",),
-}
+DRIVERS = ("inertia", "benefits", "threat", "pressure", "displeasure", "balance", "hedging", "noise")
 CHANNELS = ("arms", "aid", "trade", "security", "diplomacy", "threat")
 BENEFIT_CHANNELS = CHANNELS[:5]
 THREAT = CHANNELS.index("threat")
+# Which assumptions each driver rests on (its claims are theirs).
+DRIVER_ASSUMPTIONS: dict[str, tuple[str, ...]] = {
+    "inertia": ("inertia_rate", "settle_rate"),
+    "benefits": ("benefit_gain", "habituation_rate", "giver_share", "weight_arms", "weight_aid", "weight_trade",
+                 "weight_security", "weight_diplomacy"),
+    "threat": ("threat_gain", "relax_threat"),
+    "pressure": ("pressure_gain",),
+    "displeasure": ("displeasure_gain", "tie_threshold"),
+    "balance": ("balance_gain", "tie_threshold"),
+    "hedging": ("hedging_gain",),
+    "noise": ("noise_sd",),
+}
 
 
 class Coefficients(NamedTuple):
-    """Every coefficient of the dynamics; scalars or arrays with the batch shape.
+    """Every coefficient of the dynamics; numbers, or arrays with a leading run axis.
 
     The values come from the assumption catalogue (``seeds/assumptions.yaml``),
     which names the claims each rests on; :func:`sim.model.world.coefficients` builds them.
     """
 
     inertia_rate: np.ndarray
+    settle_rate: np.ndarray
+    habituation_rate: np.ndarray
     benefit_gain: np.ndarray
     giver_share: np.ndarray
     threat_gain: np.ndarray
     pressure_gain: np.ndarray
+    displeasure_gain: np.ndarray
     balance_gain: np.ndarray
     hedging_gain: np.ndarray
     noise_sd: np.ndarray
+    tie_threshold: np.ndarray
+    max_step: np.ndarray
     channel_weight: np.ndarray  # (..., len(BENEFIT_CHANNELS))
     relax_rate: np.ndarray  # (..., len(CHANNELS))
-    hedging: np.ndarray  # (..., n): each actor's doctrine of hedging, 0..1
+    hedging: np.ndarray  # (n,): each actor's doctrine of hedging, 0..1
 
 
-class Anchor(NamedTuple):
-    """The starting state every driver is measured against (2010-Q1 is equilibrium)."""
+class Memory(NamedTuple):
+    """What each state is used to: the reference its regard returns to, and the benefits, shared
+    threat, pressure and support it has come to expect. The change-driven pushes are measured
+    against it, and it drifts slowly (``settle_rate``) towards what is: a state gets used to a
+    new level of aid, a threat, a rival's new patron, and a tie held for years settles there."""
 
     alignment: np.ndarray
     benefits: np.ndarray
     threat: np.ndarray
     pressure: np.ndarray
-    balance: np.ndarray
+    support: np.ndarray
+    hedging: np.ndarray
 
 
 def per_run(x) -> np.ndarray:
-    """A number, or one per replication ``(R,)``, lifted to broadcast over ``(..., n, n)``."""
+    """A number, or one per run ``(R,)``, lifted to broadcast over ``(..., n, n)``."""
     return np.asarray(x, dtype=float)[..., None, None]
 
 
 def _t(x: np.ndarray) -> np.ndarray:
     return np.swapaxes(x, -1, -2)
-
-
-def _drivers_inside(x: np.ndarray) -> np.ndarray:
-    """A driver-major ``(D, ..., n, n)`` array seen as ``(..., D, n, n)`` (a view; cheaper than moveaxis)."""
-    d = x.ndim
-    return x.transpose((*range(1, d - 2), 0, d - 2, d - 1))
-
-
-def _drivers_first(x: np.ndarray) -> np.ndarray:
-    """The inverse view of :func:`_drivers_inside`."""
-    d = x.ndim
-    return x.transpose((d - 3, *range(d - 3), d - 2, d - 1))
 
 
 @cache
@@ -101,9 +102,9 @@ def off_diagonal(n: int) -> np.ndarray:
     return mask
 
 
-def pair_sum(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``out[i, j] = sum_k a[i, k] * b[k, j]``, one matrix product per member of the batch."""
-    return np.matmul(np.ascontiguousarray(a, dtype=float), np.ascontiguousarray(b, dtype=float))
+def weighted(total: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """A weighted sum over third states divided by its total weight once that exceeds one."""
+    return total / np.maximum(weight.sum(axis=-1, keepdims=True), 1.0)
 
 
 def benefit_flows(S: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -115,16 +116,19 @@ def benefit_flows(S: np.ndarray, weight: np.ndarray) -> np.ndarray:
     return flows
 
 
-def benefits_level(S: np.ndarray, c: Coefficients, flows: np.ndarray | None = None) -> np.ndarray:
+def benefits_level(flows: np.ndarray, c: Coefficients) -> np.ndarray:
     """What i gets out of its ties with j: receipts plus a share of what it gives."""
-    flows = benefit_flows(S, c.channel_weight) if flows is None else flows
     return np.tanh(_t(flows) + per_run(c.giver_share) * flows)
 
 
-def dependence(S: np.ndarray, c: Coefficients, flows: np.ndarray | None = None) -> np.ndarray:
-    """``dep[i, k]`` in [0, 1): how much i stands to lose if k turns away (aid, arms, trade, both ways)."""
-    flows = benefit_flows(S, c.channel_weight) if flows is None else flows
+def dependence(flows: np.ndarray) -> np.ndarray:
+    """``dep[i, k]`` in [0, 1): how much i stands to lose if k turns away (both ways, symmetric)."""
     return np.tanh(np.maximum(flows + _t(flows), 0.0))
+
+
+def support(flows: np.ndarray) -> np.ndarray:
+    """``support[g, r]`` in [0, 1): how much g backs r materially (arms, aid, trade, exercises, cover)."""
+    return np.tanh(np.maximum(flows, 0.0))
 
 
 def hostility(A: np.ndarray) -> np.ndarray:
@@ -136,87 +140,116 @@ def rivalry(A: np.ndarray) -> np.ndarray:
     return np.maximum(-(A + _t(A)) / 2.0, 0.0)
 
 
+def significant(A: np.ndarray, threshold) -> np.ndarray:
+    """The ties at least ``threshold`` in size; the rest as zero (neither friend nor enemy)."""
+    return np.where(np.abs(A) >= per_run(threshold), A, 0.0)
+
+
 def fray(A: np.ndarray, A0: np.ndarray) -> np.ndarray:
-    """How far a once-positive tie has fallen below its anchor, weighted by what it was."""
+    """How far a once-positive tie has fallen below its 2010 level, weighted by what it was."""
     return np.maximum(A0 - A, 0.0) * np.maximum(A0, 0.0)
 
 
 def shared_threat_level(S: np.ndarray) -> np.ndarray:
-    """``out[a, b] = tanh(sum_s min(T[s, a], T[s, b]))``: threats a and b both feel."""
+    """``out[a, b] = tanh(sum_s min(T[s, a], T[s, b]))``: threats a and b both feel.
+
+    One source at a time, and only sources that threaten anyone: no (n, n, n) temporary.
+    """
     T = np.maximum(S[..., THREAT, :, :], 0.0)
-    return np.tanh(np.minimum(T[..., :, :, None], T[..., :, None, :]).sum(axis=-3))
+    total = np.zeros(T.shape[:-2] + T.shape[-1:] * 2)
+    for s in np.flatnonzero(T.reshape(-1, T.shape[-1], T.shape[-1]).any(axis=(0, 2))):
+        row = T[..., s, :]
+        total += np.minimum(row[..., :, None], row[..., None, :])
+    return np.tanh(total)
 
 
-def pressure_level(A: np.ndarray, S: np.ndarray, c: Coefficients, flows: np.ndarray | None = None) -> np.ndarray:
-    """``sum_k dep[i, k] * hostility[k, j]``: displeasure of those i depends on at i's ties with j."""
-    return pair_sum(dependence(S, c, flows), hostility(A))
+def pressure_level(A: np.ndarray, flows: np.ndarray) -> np.ndarray:
+    """Displeasure of those i depends on at i's ties with j: ``sum_k dep[i, k] hostility[k, j]``,
+    weighted (a mean over dependences once they exceed one in total)."""
+    dep = dependence(flows)
+    return weighted(np.matmul(dep, hostility(A)), dep)
 
 
-def balance_level(A: np.ndarray) -> np.ndarray:
-    """Mean over third parties k of ``A[i, k] * A_sym[k, j]``: friend of a friend, enemy of an enemy."""
-    n = A.shape[-1]
-    return pair_sum(A, (A + _t(A)) / 2.0) / max(n - 2, 1)
+def displeasure(A: np.ndarray, added: np.ndarray, c: Coefficients) -> np.ndarray:
+    """How much more j backs i's enemies than i is used to: ``sum_k enmity[i, k] added[j, k]``, weighted
+    over i's significant enemies, with ``added`` the support beyond memory. Positive when j warms to
+    i's rival ("enraged New Delhi")."""
+    enmity = hostility(significant(A, c.tie_threshold))
+    return weighted(np.matmul(enmity, _t(added)), enmity)
+
+
+def balance_level(A: np.ndarray, c: Coefficients) -> np.ndarray:
+    """Friend of a friend, enemy of an enemy: ``sum_k A[i, k] A_sym[k, j]`` over i's significant
+    ties, weighted by their size. In [-1, 1]; absolute, so an unbalanced triad of 2010 resolves."""
+    tie = significant(A, c.tie_threshold)
+    sym = significant((A + _t(A)) / 2.0, c.tie_threshold)
+    return weighted(np.matmul(tie, sym), np.abs(tie))
 
 
 def hedging_signal(A: np.ndarray, A0: np.ndarray) -> np.ndarray:
-    """``sum_p fray[i, p] * rivalry[p, j]``: pull towards the rivals of patrons whose ties frayed."""
-    return pair_sum(fray(A, A0), rivalry(A))
+    """Pull towards the rivals of patrons whose ties frayed: ``sum_p fray[i, p] rivalry[p, j]``, weighted."""
+    frayed = fray(A, A0)
+    return weighted(np.matmul(frayed, rivalry(A)), frayed)
 
 
-def make_anchor(A0: np.ndarray, S0: np.ndarray, c: Coefficients) -> Anchor:
-    return Anchor(
-        alignment=A0,
-        benefits=benefits_level(S0, c),
-        threat=shared_threat_level(S0),
-        pressure=pressure_level(A0, S0, c),
-        balance=balance_level(A0),
-    )
+class Levels(NamedTuple):
+    """This quarter's benefits, shared threat, pressure, support and hedging signal: what the drivers
+    compare with memory."""
+
+    benefits: np.ndarray
+    threat: np.ndarray
+    pressure: np.ndarray
+    support: np.ndarray
+    hedging: np.ndarray
 
 
-def drives(
-    A: np.ndarray, S: np.ndarray, anchor: Anchor, c: Coefficients, z: np.ndarray, threat: np.ndarray | None = None
-) -> np.ndarray:
-    """Raw push of each driver on each pair, ``(..., len(DRIVERS), n, n)``, before headroom.
-
-    All but inertia and noise are measured from the anchor, so a world left alone stays put.
-    ``z`` is standard-normal noise of shape ``(..., n, n)`` drawn by the caller. ``threat``
-    may pass :func:`shared_threat_level` in when the caller already has it (a batch whose
-    threat stocks are all alike needs it once, not once per member).
-    """
+def levels(A: np.ndarray, S: np.ndarray, A0: np.ndarray, c: Coefficients) -> Levels:
     flows = benefit_flows(S, c.channel_weight)
-    threat = shared_threat_level(S) if threat is None else threat
+    return Levels(benefits_level(flows, c), shared_threat_level(S), pressure_level(A, flows), support(flows),
+                  hedging_signal(A, A0))
+
+
+def remember(A0: np.ndarray, S0: np.ndarray, c: Coefficients) -> Memory:
+    """The memory a world starts with: its own first quarter."""
+    return Memory(A0, *levels(A0, S0, A0, c))
+
+
+def drives(A: np.ndarray, S: np.ndarray, memory: Memory, A0: np.ndarray, c: Coefficients, z: np.ndarray):
+    """Raw push of each driver on each pair, ``(..., len(DRIVERS), n, n)``, before scaling, and the
+    quarter's levels. ``A0`` is the 2010 regard frayed ties are measured from; ``z`` standard-normal
+    noise of shape ``(..., n, n)`` drawn by the caller.
+    """
+    now = levels(A, S, A0, c)
     terms = [
-        -per_run(c.inertia_rate) * (A - anchor.alignment),
-        per_run(c.benefit_gain) * (benefits_level(S, c, flows) - anchor.benefits),
-        per_run(c.threat_gain) * (threat - anchor.threat),
-        -per_run(c.pressure_gain) * (pressure_level(A, S, c, flows) - anchor.pressure),
-        per_run(c.balance_gain) * (balance_level(A) - anchor.balance),
-        per_run(c.hedging_gain)
-        * np.asarray(c.hedging, dtype=float)[..., :, None]
-        * hedging_signal(A, anchor.alignment),
+        -per_run(c.inertia_rate) * (A - memory.alignment),
+        per_run(c.benefit_gain) * (now.benefits - memory.benefits),
+        per_run(c.threat_gain) * (now.threat - memory.threat),
+        -per_run(c.pressure_gain) * (now.pressure - memory.pressure),
+        -per_run(c.displeasure_gain) * displeasure(A, now.support - memory.support, c),
+        per_run(c.balance_gain) * balance_level(A, c),
+        per_run(c.hedging_gain) * np.asarray(c.hedging, dtype=float)[:, None] * (now.hedging - memory.hedging),
         per_run(c.noise_sd) * z,
     ]
-    if any(t.shape != terms[0].shape for t in terms):  # coefficients batched where the scores are not
-        terms = np.broadcast_arrays(*terms)
-    # Driver-major in memory: the sums over drivers then add whole contiguous blocks.
-    return _drivers_inside(np.stack(terms))
+    return np.stack(np.broadcast_arrays(*terms), axis=-3), now
 
 
-def contributions(A: np.ndarray, raw: np.ndarray) -> np.ndarray:
-    """Scale each push by the room left in its direction; keeps every score in [-1, 1].
+def contributions(A: np.ndarray, raw: np.ndarray, max_step) -> np.ndarray:
+    """Each push scaled by the room left in its direction: its exact share of the quarter's move.
 
-    A push up is scaled by ``1 - A``, a push down by ``1 + A``. If the pushes in one
-    direction add to more than 1 they are shrunk together, so the bound holds for
-    any coefficients while each driver keeps its share of the move.
+    A push up is scaled by ``1 - A``, a push down by ``1 + A``. The pushes in one direction are
+    shrunk together if they add to more than 1 (so no score leaves [-1, 1]) or would move the
+    score more than ``max_step`` (so no score moves more than that in a quarter); each driver
+    keeps its share of the move.
     """
-    r = _drivers_first(raw)  # driver-major, as drives() lays it out
-    push_up = np.maximum(r, 0.0)
-    push_down = r - push_up  # exactly min(r, 0)
-    up = push_up.sum(axis=0)
-    down = -push_down.sum(axis=0)
-    factor = off_diagonal(A.shape[-1]) / np.maximum(1.0, np.maximum(up, down))
+    push_up = np.maximum(raw, 0.0)
+    push_down = raw - push_up  # exactly min(raw, 0)
+    up, down = push_up.sum(axis=-3), -push_down.sum(axis=-3)
+    room_up, room_down = 1.0 - A, 1.0 + A
+    step = np.asarray(max_step, dtype=float)[..., None, None]
+    most = np.maximum(np.maximum(up, down), np.maximum(up * room_up, down * room_down) / step)
+    factor = off_diagonal(A.shape[-1]) / np.maximum(1.0, most)
     # Each cell has one nonzero push, so the other product adds an exact zero.
-    return _drivers_inside((push_up * (1.0 - A) + push_down * (1.0 + A)) * factor)
+    return (push_up * room_up[..., None, :, :] + push_down * room_down[..., None, :, :]) * factor[..., None, :, :]
 
 
 def total(contrib: np.ndarray) -> np.ndarray:
@@ -230,8 +263,25 @@ def relax_stocks(S: np.ndarray, L: np.ndarray, c: Coefficients) -> np.ndarray:
     return S + rate * (L - S)
 
 
-def advance(A, S, L, anchor: Anchor, c: Coefficients, z, threat: np.ndarray | None = None):
-    """One quarter: returns ``(A_next, S_next, contrib)`` with ``A_next - A == sum(contrib)``."""
-    contrib = contributions(A, drives(A, S, anchor, c, z, threat))
+def settle(memory: Memory, A: np.ndarray, now: Levels, c: Coefficients) -> Memory:
+    """Memory drifts a small share of the way to what is: the regard ``A`` at ``settle_rate``, the
+    usual levels at ``habituation_rate``."""
+    regard, habit = per_run(c.settle_rate), per_run(c.habituation_rate)
+    return Memory(memory.alignment + regard * (A - memory.alignment),
+                  *(m + habit * (x - m) for m, x in zip(memory[1:], now)))
+
+
+def advance(A, memory: Memory, S, standing, L, A0, c: Coefficients, z):
+    """One quarter: ``(A_next, memory_next, S_next, standing_next, contrib)``, ``A_next - A == sum(contrib)``.
+
+    ``standing`` is the part of the stocks ``S`` that the standing ties deliver, without the
+    one-off pulses (visits, deliveries, exercises) riding on it. Memory settles towards the
+    levels it gives: a state gets used to an arrangement as it is delivered (aid, a trade
+    deal, a lasting threat), not to a one-off gift, so a visit leaves only warmth behind, and
+    a larger one more of it.
+    """
+    raw, now = drives(A, S, memory, A0, c, z)
+    contrib = contributions(A, raw, c.max_step)
     A_next = np.clip(A + total(contrib), -1.0, 1.0)
-    return A_next, relax_stocks(S, L, c), contrib
+    usual = levels(A, standing, A0, c)._replace(hedging=now.hedging)
+    return A_next, settle(memory, A_next, usual, c), relax_stocks(S, L, c), relax_stocks(standing, L, c), contrib

@@ -42,6 +42,7 @@ def landings(kind: str, g: int, targets) -> list[tuple[bool, int, int, int]]:
 def land(S: np.ndarray, L: np.ndarray, kind: str, g: int, targets, magnitude) -> None:
     """Put an event of ``kind`` from actor ``g`` on the stocks (pulses) or levels, in place.
 
+    Pulses land on ``S`` alone, not on the standing stocks: those follow ``L`` only.
     Works on any leading batch axes; ``magnitude`` is a number or one per replication.
     """
     sign = EVENT_KINDS[kind].sign

@@ -41,6 +41,8 @@ class AlignmentModel(mesa.Model):
         self.world = world
         n = len(world.codes)
         self.A, self.S, self.L = world.A0.copy(), world.S0.copy(), world.L0.copy()
+        self.memory = world.memory  # what the states are used to; it drifts each quarter
+        self.standing = world.S0.copy()  # what the standing ties deliver, without one-off pulses
         for i, code in enumerate(world.codes):
             StateAgent(self, code, world.names[code], i, world.hedging[i], world.export[i], world.conditionality[i])
 
@@ -111,8 +113,9 @@ class AlignmentModel(mesa.Model):
 
     def _decide(self) -> None:
         w, v, A = self.world, self.world.values, self.A
+        flows = dyn.benefit_flows(self.S, w.coef.channel_weight)
         self.chances = {
-            "arms_offer": decisions.arms_offer(A, self.S, self.L[ARMS], w.coef, w.export, v["arms_offer_rate"]),
+            "arms_offer": decisions.arms_offer(A, flows, self.L[ARMS], w.export, v["arms_offer_rate"]),
             "aid_cut": decisions.aid_cut(
                 A, w.A0, self.L[AID], w.conditionality, v["aid_review_rate"], v["aid_cut_gap"]
             ),
@@ -129,8 +132,8 @@ class AlignmentModel(mesa.Model):
         self._land_authored(t)
         self._decide()
         self.agents.do("step")
-        self.A, self.S, contrib = dyn.advance(
-            self.A, self.S, self.L, self.world.anchor, self.world.coef, self.normals[t - 1]
+        self.A, self.memory, self.S, self.standing, contrib = dyn.advance(
+            self.A, self.memory, self.S, self.standing, self.L, self.world.A0, self.world.coef, self.normals[t - 1]
         )
         self.alignment[t] = self.A
         self.contributions[t] = contrib

@@ -76,12 +76,12 @@ class World:
     start: int  # the first quarter, as a quarter ordinal (sim.scenario.dates)
     n_steps: int  # quarters in the horizon, the first included
     rank: np.ndarray  # each actor's place in alphabetical order: the order of every draw
-    A0: np.ndarray  # (n, n) alignment at the start, the anchor of inertia
+    A0: np.ndarray  # (n, n) alignment at the start: where memory starts, and what frayed ties fell from
     S0: np.ndarray  # (channels, n, n) stocks at the start
     L0: np.ndarray  # (channels, n, n) standing levels at the start
     values: FrozenMap  # every assumption's value
     coef: dyn.Coefficients
-    anchor: dyn.Anchor
+    memory: dyn.Memory  # what the states are used to at the start (memory then drifts in a run)
     export: np.ndarray  # (n,) each state's arms_export doctrine
     conditionality: np.ndarray  # (n,) aid_conditionality doctrine
     schedule: tuple[tuple[Scheduled, ...], ...]  # authored events landing in each quarter
@@ -125,7 +125,7 @@ def compile(scenario: Scenario | Loaded, overrides: dict[str, float] | None = No
     values = assumption_values(s, overrides)
     doctrine = lambda field: np.array([getattr(a.doctrine, field) for a in s.actors.values()], dtype=float)
     coef = coefficients(values, _frozen(doctrine("hedging")))
-    anchor = dyn.Anchor(*(_frozen(x) for x in dyn.make_anchor(A0, S0, coef)))
+    memory = dyn.Memory(*(_frozen(x) for x in dyn.remember(A0, S0, coef)))
 
     schedule: list[list[Scheduled]] = [[] for _ in range(n_steps)]
     dropped = set(s.drop_events)
@@ -158,7 +158,7 @@ def compile(scenario: Scenario | Loaded, overrides: dict[str, float] | None = No
         L0=_frozen(L0),
         values=FrozenMap(values),
         coef=coef,
-        anchor=anchor,
+        memory=memory,
         export=_frozen(doctrine("arms_export")),
         conditionality=_frozen(doctrine("aid_conditionality")),
         schedule=tuple(tuple(events) for events in schedule),

@@ -33,6 +33,9 @@ def _claims(ids: list[str], loc: tuple) -> Iterator[Finding]:
             )
 
 
+MAX_CELL_QUARTERS = 4_000_000  # states squared times quarters: what a run keeps of every pair, every quarter
+
+
 def check(s: Scenario) -> Iterator[Finding]:
     actors = s.actors
     start, end = dates.ordinal(s.horizon.start), dates.ordinal(s.horizon.end)
@@ -42,6 +45,11 @@ def check(s: Scenario) -> Iterator[Finding]:
             f"horizon ends at {s.horizon.end}, before it starts at {s.horizon.start} (expected end after start)",
             False,
         )
+    size = len(actors) ** 2 * (end - start + 1)
+    if size > MAX_CELL_QUARTERS:
+        yield ("horizon",), (f"{len(actors)} states over {end - start + 1} quarters is too large a world to run "
+                             f"({len(actors)} x {len(actors)} pairs x {end - start + 1} quarters = {size:,}; "
+                             f"expected at most {MAX_CELL_QUARTERS:,}: fewer states or a shorter horizon)"), False
 
     for code, actor in actors.items():
         yield from _claims(actor.claims, ("actors", code))

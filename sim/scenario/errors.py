@@ -22,7 +22,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {' '.join(self.message.split())}"
+        return shown(f"{self.file}:{self.line}:{self.col}: {' '.join(self.message.split())}")
 
 
 class InputError(Exception):
@@ -59,6 +59,12 @@ class Where:
 
     def problem(self, message: str) -> Problem:
         return Problem(self.file, self.line, self.col, message)
+
+
+def shown(text: str) -> str:
+    """Text safe to print on a terminal: control characters (escape sequences, bells) written out
+    as ``\\x1b`` and the like, never sent raw. Newlines and tabs stay."""
+    return "".join(ch if ch in "\n\t" or ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
 
 
 def did_you_mean(word: str, choices) -> str:

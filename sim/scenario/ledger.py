@@ -51,10 +51,10 @@ class Source(_Entry):
 
 
 class Claim(_Entry):
-    id: str = Field(pattern=r"^[a-z]{2}\.[a-z0-9-]+$")
+    id: str = Field(pattern=r"^[a-z]{2,4}\.[a-z0-9-]+$")
     source: str
     quote: str
-    year: int | None = Field(None, ge=1940, le=2030)
+    year: int | None = Field(None, ge=1800, le=2030)
     kind: ClaimKind
     actors: list[str] = Field(min_length=1)
 

@@ -9,6 +9,8 @@ this file is (:mod:`sim.scenario.shipped`).
 
 from __future__ import annotations
 
+import difflib
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -81,7 +83,10 @@ def merge(base: Document, child: Document) -> Document:
         table = {p: w for p, w in mine.items() if kept(p)}
         table.update((moved(p), w) for p, w in theirs.items() if p and p[0] != "extends")
         tables.append(table)
-    return Document(data, *tables)
+    local = dict(base.local)
+    for key, offset in offsets.items():
+        local.update(((key, offset + i), i) for i in range(len(own[key])))
+    return Document(data, *tables, local)
 
 
 def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[Document, list[str]]:
@@ -93,6 +98,8 @@ def base_file(parent: str, directory: Path) -> Path | None:
     """The file ``extends: parent`` names from a file in ``directory`` (None if there is none)."""
     if shipped.is_name(parent):
         return shipped.scenario(parent)
+    if any(ord(ch) < 32 for ch in parent):
+        return None  # no file name holds a control character (or a NUL, which no system call takes)
     target = (directory / parent).resolve()
     return target if target.is_file() else None
 
@@ -187,7 +194,10 @@ def locate(doc: Document, loc: tuple, key: bool = False) -> Where:
     return Where("?", 1, 1)
 
 
-def dotted(loc: tuple) -> str:
+def dotted(loc: tuple, doc: Document | None = None) -> str:
+    """A location as a reader writes it: ``events[3].date``, counting list items within their own file."""
+    if doc is not None and len(loc) > 1 and (loc[0], loc[1]) in doc.local:
+        loc = (loc[0], doc.local[(loc[0], loc[1])], *loc[2:])
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -230,13 +240,42 @@ def problems_from(
             )
             problems.append(locate(doc, loc, key=True).problem(msg))
         elif e["type"] == "missing":
-            problems.append(locate(doc, loc[:-1]).problem(f"{dotted(loc[:-1])}: missing required key '{loc[-1]}'"))
+            problems.append(locate(doc, loc[:-1]).problem(f"{dotted(loc[:-1], doc)}: missing required key '{loc[-1]}'"))
         else:
             got = repr(e.get("input"))
             got = got if len(got) <= 40 else got[:37] + "..."
-            msg = e["msg"].removeprefix("Value error, ")
-            problems.append(locate(doc, loc).problem(f"{dotted(loc)}: got {got} ({msg[0].lower() + msg[1:]})"))
+            msg = advice(e, loc, doc) or e["msg"].removeprefix("Value error, ")
+            problems.append(locate(doc, loc).problem(f"{dotted(loc, doc)}: got {got} ({msg[0].lower() + msg[1:]})"))
     return problems
+
+
+MONEY = re.compile(r"^\s*(?:US)?\$?\s*([0-9]+(?:\.[0-9]+)?)\s*(bn|billion|b|m|mn|million|k|thousand)?\s*$", re.I)
+UNITS = {"bn": 1.0, "billion": 1.0, "b": 1.0, "m": 1e-3, "mn": 1e-3, "million": 1e-3, "k": 1e-6, "thousand": 1e-6}
+
+
+def advice(e: dict, loc: tuple, doc: Document) -> str | None:
+    """What to write instead, for the mistakes people make: a name for a code, money for a number,
+    a near miss of an event type or channel."""
+    given = e.get("input")
+    if e["type"] == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(e.get("ctx", {}).get("expected", "")))
+        return f"{did_you_mean(str(given), allowed)}expected one of: {', '.join(allowed)}"
+    if "is not a state's code" in e["msg"] and isinstance(doc.data, dict) and isinstance(doc.data.get("actors"), dict):
+        actors = {code: a.get("name", "") if isinstance(a, dict) else "" for code, a in doc.data["actors"].items()}
+        by_name = {str(name).lower(): code for code, name in actors.items()}
+        code = by_name.get(str(given).strip().lower()) or by_name.get(
+            next(iter(difflib.get_close_matches(str(given).lower(), list(by_name), n=1, cutoff=0.6)), ""))
+        if code:
+            return f"use the code {code} for {actors[code]}: states are named by their three-letter codes"
+        return f"expected one of the scenario's codes: {', '.join(actors)}"
+    if loc and loc[-1] in ("magnitude", "level", "start") and isinstance(given, str):
+        money = MONEY.match(given)
+        unit = "the channel's unit: US$bn a year for arms and aid, 1 = a major deal, exercise or act of cover"
+        if money:
+            value = float(money.group(1)) * UNITS.get((money.group(2) or "bn").lower(), 1.0)
+            return f"expected a plain number in {unit}; {given.strip()} is {value:g}"
+        return f"expected a plain number in {unit}"
+    return None
 
 
 def find(what: str | Path, kind: str = "scenario") -> Path:

@@ -8,20 +8,37 @@ live in :mod:`sim.scenario.checks`.
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Literal, NamedTuple
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema,
+                      model_validator)
 
-from sim.scenario.dates import DATE_PATTERN
+from sim.scenario import dates
+
+
+def _code(value):
+    if isinstance(value, str) and not re.fullmatch(r"[A-Z]{3}", value):
+        raise ValueError(f"{value!r} is not a state's code (expected three capital letters, ISO 3166, e.g. PAK)")
+    return value
+
+
+def _date(value):
+    dates.parse(value)  # a ValueError that says what a date looks like
+    return value
+
 
 Code = Annotated[
-    str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(description="ISO 3166 alpha-3 code of a state, e.g. PAK")
+    str,
+    AfterValidator(_code),
+    WithJsonSchema({"type": "string", "pattern": r"^[A-Z]{3}$", "description": "ISO 3166 alpha-3 code of a state, e.g. PAK"}),
 ]
 Date = Annotated[
     str,
     BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
-    StringConstraints(pattern=DATE_PATTERN),
-    Field(description="A quarter: 2014, 2014-06 (its quarter) or 2014Q2"),
+    AfterValidator(_date),
+    WithJsonSchema({"type": "string", "pattern": dates.DATE_PATTERN,
+                    "description": f"A date, meaning the quarter it falls in: {dates.EXAMPLES}"}),
 ]
 ClaimId = Annotated[str, StringConstraints(min_length=1, max_length=80)]
 Claims = Annotated[list[ClaimId], Field(description="Ids of claims in seeds/claims.yaml this rests on")]
@@ -55,6 +72,9 @@ EVENT_KINDS: dict[str, EventKind] = {
 }
 EventType = Literal[tuple(EVENT_KINDS)]  # type: ignore[valid-type]
 CHANNEL_NAMES = Literal["arms", "aid", "trade", "security", "diplomacy", "threat"]
+
+
+MAX_ACTORS = 500
 
 
 class Strict(BaseModel):
@@ -151,7 +171,7 @@ class Scenario(Strict):
     extends: str | None = Field(None, description="A scenario file this one inherits from and overrides")
     horizon: Horizon = Field(default_factory=Horizon)
     seed: int = Field(0, ge=0, le=2**32 - 1)
-    actors: dict[Code, Actor] = Field(min_length=2, max_length=30)
+    actors: dict[Code, Actor] = Field(min_length=2, max_length=MAX_ACTORS)
     initial: list[InitialAlignment] = Field(default_factory=list)
     ties: list[Tie] = Field(default_factory=list)
     assumptions: dict[str, float | AssumptionSetting] = Field(default_factory=dict)

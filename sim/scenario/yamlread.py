@@ -8,10 +8,9 @@ non-UTF-8 and deeply nested files.
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -34,6 +33,7 @@ class Document:
     data: object
     values: dict  # Path_ -> Where of the value
     keys: dict  # Path_ -> Where of the key that names it
+    local: dict = field(default_factory=dict)  # (list key, index after a merge) -> the index in its own file
 
 
 def _where(file: str, mark) -> Where:
@@ -136,10 +136,12 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        value = self._scalars.construct_object(node)
-        if isinstance(value, (_dt.date, _dt.datetime)):
-            return node.value  # dates stay text; the schema reads them
-        return value
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # dates stay text, as written; the schema reads them (2019-02-30 too)
+        try:
+            return self._scalars.construct_object(node)
+        except (ValueError, OverflowError, yaml.YAMLError):  # a scalar YAML cannot make into its type
+            return node.value
 
 
 def read(path: str | Path, display: str | None = None) -> Document:
