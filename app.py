@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sim.classroom import charts, sources, whatif
+from sim.classroom import charts, session, sources, whatif
 from sim.classroom import tables as classroom
 from sim.classroom.whatif import WhatIf
 from sim.scenario import ledger, shipped
-from sim.scenario.errors import InputError
-from sim.scenario.schema import EVENT_KINDS, Event
+from sim.scenario.schema import EVENT_KINDS
 from sim.scenario.yamlread import MAX_BYTES
 
 SCENARIOS = shipped.scenarios()
@@ -60,139 +59,37 @@ def side(whatif_key: str, replications: int) -> classroom.Side:
     return classroom.run_side(whatif.apply(scenarios()[w.base], w), replications)
 
 
-# --- the what-if in the widgets' state --------------------------------------------------
-# ``state.loaded`` is the what-if the widgets started from (a link, a file, a reset);
-# loading another one bumps ``state.gen``, so every widget is drawn afresh with a new key
-# and its new starting value, instead of being overwritten through the Session State API.
-def base_value(base: str, name: str) -> float:
-    setting = scenarios()[base].scenario.assumptions.get(name)
-    if setting is None:
-        return ledger.assumptions()[name].default
-    return float(setting if isinstance(setting, int | float) else setting.value)
-
-
-def key(name: str) -> str:
-    return f"{name}@{state.gen}"
-
-
-def load(w: WhatIf) -> None:
-    state.loaded, state.added, state.gen = w, list(w.events), state.get("gen", 0) + 1
-    state.dropped = frozenset(w.drop_events)  # kept here: the toggles are drawn only while their list is open
-    state.yaml_problems = []
-    state.pop("yaml_text", None)  # the editor follows the widgets again
-
-
-def current() -> WhatIf:
-    base = state[key("base")]
-    assumptions = {
-        name: float(state[key(name)]) for name in ledger.assumptions() if state[key(name)] != base_value(base, name)
-    }
-    dropped = tuple(e.id for e in scenarios()[base].scenario.events if e.id and e.id in state.dropped)
-    seed = int(state[key("seed")])
-    return WhatIf(
-        base=base,
-        name=state[key("name")] or "My what-if",
-        assumptions=assumptions,
-        drop_events=dropped,
-        events=tuple(state.added),
-        seed=None if seed == scenarios()[base].scenario.seed else seed,
-    )
-
-
-def flip(event_id: str) -> None:
-    kept = state[key(event_id)]
-    state.dropped = state.dropped - {event_id} if kept else state.dropped | {event_id}
-
-
-def reset() -> None:
-    load(WhatIf(base=state[key("base")]))
-
-
-def apply_yaml() -> None:
-    try:
-        load(whatif.from_yaml(state.yaml_text, scenarios()))
-    except InputError as err:
-        state.yaml_problems = [str(p) for p in err.problems]
-
-
-def take_upload() -> None:
-    upload = state[key("upload")]
-    if upload is None:
-        return
-    raw = upload.getvalue()
-    if len(raw) > MAX_BYTES:
-        state.yaml_problems = [
-            f"{upload.name}:1:1: file is {len(raw):,} bytes (expected at most {MAX_BYTES:,}); nothing was loaded"
-        ]
-        return
-    state.yaml_text = raw.decode("utf-8", errors="replace")
-    try:
-        load(whatif.from_yaml(state.yaml_text, scenarios(), upload.name))
-    except InputError as err:
-        state.yaml_problems = [str(p) for p in err.problems]
-
-
-def add_event() -> None:
-    try:
-        event = Event.model_validate(
-            {
-                "type": state.new_type,
-                "from": state.new_from,
-                "to": state.new_to,
-                "date": state.new_date.strip(),
-                "magnitude": state.new_size,
-                "label": state.new_label.strip() or None,
-            }
-        )
-        whatif.apply(scenarios()[state[key("base")]], current().model_copy(update={"events": (*state.added, event)}))
-    except ValueError as err:
-        state.add_problem = " ".join(str(err).split())
-        return
-    state.added = [*state.added, event]
-    state.add_problem = ""
-
-
-def remove_events() -> None:
-    state.added = []
-
-
-if "loaded" not in state:
-    state.add_problem = ""
-    try:
-        load(whatif.from_token(st.query_params["w"], scenarios()) if "w" in st.query_params else WhatIf())
-    except ValueError as err:
-        load(WhatIf())
-        state.link_problem = str(err)
-    reps = st.query_params.get("reps", "1")
-    state.reps = min(max(int(reps), 1), 500) if reps.isdigit() and len(reps) <= 3 else 1
-
+session.start(state, scenarios(), st.query_params.to_dict())
 loaded: WhatIf = state.loaded
 
 # --- sidebar: the what-if -------------------------------------------------------------
 with st.sidebar:
     st.header("Your what-if")
     if served()[1]:
-        st.warning("Some scenario files could not be loaded and are left out:\n\n"
-                   + "\n".join(f"- `{p}`" for p in served()[1][:10]))
+        st.warning(
+            "Some scenario files could not be loaded and are left out:\n\n"
+            + "\n".join(f"- `{p}`" for p in served()[1][:10])
+        )
     files = list(scenarios())
     base = st.selectbox(
         "Start from scenario",
         files,
         index=files.index(loaded.base),
-        key=key("base"),
-        on_change=reset,
+        key=session.key(state, "base"),
+        on_change=session.reset,
+        args=(state,),
         format_func=lambda f: scenarios()[f].scenario.name,
         help="Every file in scenarios/",
     )
     st.caption(scenarios()[base].scenario.description)
-    st.text_input("Name of your what-if", value=loaded.name, key=key("name"), max_chars=80)
+    st.text_input("Name of your what-if", value=loaded.name, key=session.key(state, "name"), max_chars=80)
     left, right = st.columns(2)
     left.number_input(
         "Seed",
         min_value=0,
         max_value=2**32 - 1,
         step=1,
-        key=key("seed"),
+        key=session.key(state, "seed"),
         value=loaded.seed if loaded.seed is not None else scenarios()[base].scenario.seed,
         help="The same seed gives the same run, bit for bit",
     )
@@ -204,7 +101,7 @@ with st.sidebar:
         key="reps",
         help="More than 1 draws 10-90 % bands from that many seeds",
     )
-    st.button("Reset to the scenario", on_click=reset, width="stretch")
+    st.button("Reset to the scenario", on_click=session.reset, args=(state,), width="stretch")
 
     with st.expander("Assumptions", expanded=True):
         for name, a in ledger.assumptions().items():
@@ -212,9 +109,9 @@ with st.sidebar:
                 f"{name} ({a.unit})",
                 min_value=float(a.low),
                 max_value=float(a.high),
-                value=float(loaded.assumptions.get(name, base_value(base, name))),
+                value=float(loaded.assumptions.get(name, session.base_value(scenarios(), base, name))),
                 step=float((a.high - a.low) / 100),
-                key=key(name),
+                key=session.key(state, name),
                 help=classroom.tooltip(name),
             )
     # Closed expanders draw nothing (opening one reruns the page): 40 fewer widgets a rerun.
@@ -226,9 +123,9 @@ with st.sidebar:
                 st.toggle(
                     f"{e.date} · {e.from_} → {', '.join(e.targets())} · {e.label or e.type}",
                     value=e.id not in state.dropped,
-                    key=key(e.id),
-                    on_change=flip,
-                    args=(e.id,),
+                    key=session.key(state, e.id),
+                    on_change=session.flip,
+                    args=(state, e.id),
                 )
     add_form = st.expander("Add an event", key="add_open", on_change="rerun")
     with add_form:
@@ -245,13 +142,13 @@ with st.sidebar:
             st.text_input("Date (e.g. 2020Q1)", value="2020Q1", key="new_date")
             st.number_input("Magnitude", value=1.0, min_value=-10.0, max_value=10.0, step=0.1, key="new_size")
             st.text_input("Label", value="", key="new_label", max_chars=200)
-            st.button("Add event", on_click=add_event)
+            st.button("Add event", on_click=session.add_event, args=(state, scenarios()))
             if state.add_problem:
                 st.error(state.add_problem)
             for k, e in enumerate(state.added):
                 st.caption(f"{k + 1}. {e.date} · {e.from_} → {', '.join(e.targets())} · {e.type} {e.magnitude:g}")
             if state.added:
-                st.button("Remove the added events", on_click=remove_events)
+                st.button("Remove the added events", on_click=session.remove_events, args=(state,))
     changes = []
     if state.dropped:
         changes.append(f"{len(state.dropped)} of the scenario's events switched off")
@@ -261,7 +158,7 @@ with st.sidebar:
         st.caption(" · ".join(changes))
 
 # --- the runs -------------------------------------------------------------------------
-w = current()
+w = session.current(state, scenarios())
 plain = WhatIf(base=w.base, name=scenarios()[w.base].scenario.name, seed=w.seed)
 base_side, what_side = side(plain.key(), state.reps), side(w.key(), state.reps)
 token = whatif.to_token(w)
@@ -378,15 +275,21 @@ with tabs[3]:
 with tabs[4]:
     if tabs[4].open:
         st.subheader("Does the model say what the sources say?")
-        st.caption(f"Each claim the model is meant to reproduce, checked on {SCORECARD_SEEDS} seeds of the baseline "
-                   "and the what-ifs (the same seeds for both). A claim it does not reproduce is listed, not hidden.")
+        st.caption(
+            f"Each claim the model is meant to reproduce, checked on {SCORECARD_SEEDS} seeds of the baseline "
+            "and the what-ifs (the same seeds for both). A claim it does not reproduce is listed, not hidden."
+        )
         rows, card_world, card_runs = scorecard()
         st.dataframe(sources.scorecard_table(rows), hide_index=True, width="stretch")
-        st.vega_lite_chart(spec=charts.history(sources.path(card_world, card_runs),
-                                               classroom.event_marks(scenarios()["baseline.yaml"].scenario,
-                                                                     scenarios()["baseline.yaml"].scenario)
-                                               .query("year < 2020"),
-                                               sources.authored_flows(card_world)))
+        st.vega_lite_chart(
+            spec=charts.history(
+                sources.path(card_world, card_runs),
+                classroom.event_marks(
+                    scenarios()["baseline.yaml"].scenario, scenarios()["baseline.yaml"].scenario
+                ).query("year < 2020"),
+                sources.authored_flows(card_world),
+            )
+        )
 
 with tabs[5]:
     if tabs[5].open:
@@ -395,15 +298,16 @@ with tabs[5]:
             state.yaml_text = generated  # not edited by hand: follow the widgets
         state.yaml_generated = generated
         st.text_area("Your what-if as a scenario file (edit, then Apply)", key="yaml_text", height=320)
-        st.button("Apply the YAML", on_click=apply_yaml)
+        st.button("Apply the YAML", on_click=session.apply_yaml, args=(state, scenarios()))
         for problem in state.yaml_problems:
             st.error(problem)
         st.download_button("Download the YAML", generated, file_name="what-if.yaml", mime="text/yaml")
         st.file_uploader(
             f"Upload a what-if (.yaml, at most {MAX_BYTES:,} bytes)",
             type=["yaml", "yml"],
-            key=key("upload"),
-            on_change=take_upload,
+            key=session.key(state, "upload"),
+            on_change=session.take_upload,
+            args=(state, scenarios()),
         )
 
 with tabs[6]:

@@ -36,8 +36,9 @@ def full_run():
 
 def pure_world(batch=()):
     tile = lambda x: np.broadcast_to(x, batch + np.shape(x)).copy()
-    coef = WORLD.coef._replace(**{f: tile(np.asarray(x, dtype=float)) for f, x in WORLD.coef._asdict().items()
-                                  if f != "hedging"})  # each actor's doctrine is the same in every run
+    coef = WORLD.coef._replace(
+        **{f: tile(np.asarray(x, dtype=float)) for f, x in WORLD.coef._asdict().items() if f != "hedging"}
+    )  # each actor's doctrine is the same in every run
     A, S, L = tile(WORLD.A0), tile(WORLD.S0), tile(WORLD.L0)
     return A, S, L, dyn.remember(A, S, coef), coef, WORLD.n_steps
 

@@ -83,6 +83,7 @@ def test_results_tables_and_manifest(reference):
         "d_benefits",
         "d_threat",
         "d_pressure",
+        "d_displeasure",
         "d_balance",
         "d_hedging",
         "d_noise",
@@ -227,7 +228,7 @@ sampler: sobol
 samples: 64
 replications: 2
 vary:
-  inertia_rate: {{range: [0.02, 0.1]}}
+  inertia_rate: {{range: [0.05, 0.4]}}
   outreach_rate: {{range: [0.02, 0.3]}}
 outputs:
   - {{name: pak_rus_2030, measure: score, pair: PAK-RUS, at: 2030Q4}}

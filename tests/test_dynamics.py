@@ -1,9 +1,11 @@
 """The pure dynamics: batching, bounds, the largest move, exact decomposition, rest at memory, each driver's sign."""
 
 import numpy as np
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sim.model import decisions, dynamics as dyn
+from sim.model import decisions
+from sim.model import dynamics as dyn
 
 N = 5
 
@@ -11,10 +13,22 @@ N = 5
 def coefficients(rng, batch=(), **fixed) -> dyn.Coefficients:
     draw = lambda lo, hi, shape=(): rng.uniform(lo, hi, batch + shape)
     c = dyn.Coefficients(
-        inertia_rate=draw(0, 0.5), settle_rate=draw(0, 0.06), habituation_rate=draw(0, 0.06), benefit_gain=draw(0, 0.5), giver_share=draw(0, 1),
-        threat_gain=draw(0, 0.5), pressure_gain=draw(0, 0.5), displeasure_gain=draw(0, 0.3), balance_gain=draw(0, 0.5),
-        hedging_gain=draw(0, 2), noise_sd=draw(0, 0.1), tie_threshold=draw(0.02, 0.3), max_step=draw(0.05, 0.3),
-        channel_weight=draw(0, 3, (5,)), relax_rate=draw(0, 1, (6,)), hedging=rng.uniform(0, 1, N),
+        inertia_rate=draw(0, 0.5),
+        settle_rate=draw(0, 0.06),
+        habituation_rate=draw(0, 0.06),
+        benefit_gain=draw(0, 0.5),
+        giver_share=draw(0, 1),
+        threat_gain=draw(0, 0.5),
+        pressure_gain=draw(0, 0.5),
+        displeasure_gain=draw(0, 0.3),
+        balance_gain=draw(0, 0.5),
+        hedging_gain=draw(0, 2),
+        noise_sd=draw(0, 0.1),
+        tie_threshold=draw(0.02, 0.3),
+        max_step=draw(0.05, 0.3),
+        channel_weight=draw(0, 3, (5,)),
+        relax_rate=draw(0, 1, (6,)),
+        hedging=rng.uniform(0, 1, N),
     )
     return c._replace(**fixed)
 
@@ -22,9 +36,24 @@ def coefficients(rng, batch=(), **fixed) -> dyn.Coefficients:
 def zero(**given) -> dyn.Coefficients:
     """Every gain off but those given (the largest move of a quarter left at 0.2)."""
     n = len(given.get("hedging", np.zeros(3)))
-    base = dict(inertia_rate=0.0, settle_rate=0.0, habituation_rate=0.0, benefit_gain=0.0, giver_share=0.0, threat_gain=0.0,
-                pressure_gain=0.0, displeasure_gain=0.0, balance_gain=0.0, hedging_gain=0.0, noise_sd=0.0,
-                tie_threshold=0.1, max_step=0.2, channel_weight=np.ones(5), relax_rate=np.zeros(6), hedging=np.zeros(n))
+    base = dict(
+        inertia_rate=0.0,
+        settle_rate=0.0,
+        habituation_rate=0.0,
+        benefit_gain=0.0,
+        giver_share=0.0,
+        threat_gain=0.0,
+        pressure_gain=0.0,
+        displeasure_gain=0.0,
+        balance_gain=0.0,
+        hedging_gain=0.0,
+        noise_sd=0.0,
+        tie_threshold=0.1,
+        max_step=0.2,
+        channel_weight=np.ones(5),
+        relax_rate=np.zeros(6),
+        hedging=np.zeros(n),
+    )
     return dyn.Coefficients(**{**base, **given})
 
 
@@ -36,8 +65,9 @@ def world(rng, batch=()):
 
 
 def take(c: dyn.Coefficients, k: int) -> dyn.Coefficients:
-    return dyn.Coefficients(*(np.asarray(x)[k] if np.ndim(x) and f != "hedging" else x
-                              for f, x in zip(dyn.Coefficients._fields, c)))
+    return dyn.Coefficients(
+        *(np.asarray(x)[k] if np.ndim(x) and f != "hedging" else x for f, x in zip(dyn.Coefficients._fields, c))
+    )
 
 
 def test_stacked_batch_steps_like_each_member():
@@ -105,8 +135,9 @@ def test_hedging_begins_when_a_patrons_ties_fray_towards_the_patrons_rival():
     hedging = raw[dyn.DRIVERS.index("hedging")]
     assert hedging[H, R] > 0  # towards the patron's rival
     assert hedging[H, P] == 0  # expanding options, not substituting the patron
-    mended, _ = dyn.drives(A0, S, dyn.remember(A, S, c)._replace(hedging=dyn.hedging_signal(A, A0)), A0, c,
-                           np.zeros((3, 3)))
+    mended, _ = dyn.drives(
+        A0, S, dyn.remember(A, S, c)._replace(hedging=dyn.hedging_signal(A, A0)), A0, c, np.zeros((3, 3))
+    )
     assert mended[dyn.DRIVERS.index("hedging")][H, R] < 0  # and ends when they mend
 
 
@@ -120,12 +151,12 @@ def test_pressure_rises_with_dependence_on_a_displeased_patron():
 
 def test_displeasure_cools_a_state_on_the_partner_that_backs_its_rival():
     # I is hostile to P; R, whom I likes, starts to back P.
-    I, R, P = 0, 1, 2
+    india, russia, pakistan = 0, 1, 2
     A = np.array([[0, 0.6, -0.7], [0.6, 0, 0.0], [-0.7, 0.0, 0]])
     added = np.zeros((3, 3))
-    added[R, P] = 0.5
+    added[russia, pakistan] = 0.5
     level = dyn.displeasure(A, added, zero())
-    assert level[I, R] > 0 and level[I, P] == 0 and level[P, R] == 0
+    assert level[india, russia] > 0 and level[india, pakistan] == 0 and level[pakistan, russia] == 0
 
 
 def test_balance_makes_a_friends_enemy_an_enemy():

@@ -8,7 +8,8 @@ baseline's seed-to-seed standard deviation there.
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sim.engine import ensemble
 from sim.model import measures
@@ -49,7 +50,7 @@ def test_each_shipped_whatif_moves_its_pair_visibly_and_the_right_way(check, bas
     B, W = series(base, world, kind, a, b), series(whatif, world, kind, a, b)
     start = world.step_of(first)
     lo, hi = (world.step_of(window[0]), world.step_of(window[1])) if window else (start + 8, start + 24)
-    effect = sign * np.median(W - B, axis=0)[lo:hi + 1]
+    effect = sign * np.median(W - B, axis=0)[lo : hi + 1]
     t = lo + int(np.argmax(effect))
     sd = B[:, t].std()
     assert effect[t - lo] >= size, f"{name}: {a}-{b} moved {sign * effect[t - lo]:+.3f} at best ({world.date_label(t)})"
@@ -62,7 +63,10 @@ def _with_event(kind: str, source: str, target: str, magnitude: float, date: str
     return Scenario.model_validate({**base, "events": [*base["events"], event]})
 
 
-MONOTONE = [("arms_sale", "RUS", "PAK", ("PAK", "RUS"), +1, "2020Q1"), ("visit", "RUS", "PAK", ("PAK", "RUS"), +1, "2020Q1")]
+MONOTONE = [
+    ("arms_sale", "RUS", "PAK", ("PAK", "RUS"), +1, "2020Q1"),
+    ("visit", "RUS", "PAK", ("PAK", "RUS"), +1, "2020Q1"),
+]
 
 
 @pytest.mark.parametrize("event", MONOTONE, ids=lambda e: e[0])
@@ -80,14 +84,22 @@ def test_a_larger_sale_or_visit_never_moves_its_pair_the_other_way(event, small,
 
 
 def donor_and_recipient(cut: float) -> Scenario:
-    return Scenario.model_validate({
-        "name": "aid", "description": "A donor, its recipient and a third state.",
-        "actors": {"DON": {"name": "Donor"}, "REC": {"name": "Recipient", "doctrine": {"hedging": 0.8}},
-                   "RIV": {"name": "Rival"}},
-        "initial": [{"between": ["DON", "REC"], "value": 0.4}, {"between": ["DON", "RIV"], "value": -0.4}],
-        "ties": [{"channel": "aid", "from": "DON", "to": "REC", "level": 4.0}],
-        "events": [{"type": "aid_cut", "from": "DON", "to": "REC", "date": "2012Q1", "magnitude": cut}] if cut else [],
-    })
+    return Scenario.model_validate(
+        {
+            "name": "aid",
+            "description": "A donor, its recipient and a third state.",
+            "actors": {
+                "DON": {"name": "Donor"},
+                "REC": {"name": "Recipient", "doctrine": {"hedging": 0.8}},
+                "RIV": {"name": "Rival"},
+            },
+            "initial": [{"between": ["DON", "REC"], "value": 0.4}, {"between": ["DON", "RIV"], "value": -0.4}],
+            "ties": [{"channel": "aid", "from": "DON", "to": "REC", "level": 4.0}],
+            "events": [{"type": "aid_cut", "from": "DON", "to": "REC", "date": "2012Q1", "magnitude": cut}]
+            if cut
+            else [],
+        }
+    )
 
 
 @settings(max_examples=20, deadline=None)
@@ -100,14 +112,23 @@ def test_a_larger_aid_cut_never_moves_the_pair_the_other_way(small, extra):
 
 
 def three_states(ij: float, ik: float, jk: float, incident: bool) -> Scenario:
-    return Scenario.model_validate({
-        "name": "three", "description": "A state with two friends.", "horizon": {"start": "2010Q1", "end": "2014Q4"},
-        "actors": {"III": {"name": "I"}, "JJJ": {"name": "J"}, "KKK": {"name": "K"}},
-        "initial": [{"between": ["III", "JJJ"], "value": ij}, {"between": ["III", "KKK"], "value": ik},
-                    {"between": ["JJJ", "KKK"], "value": jk}],
-        "assumptions": {"noise_sd": 0.0},
-        "events": [{"type": "incident", "from": "JJJ", "to": "KKK", "date": "2011Q1", "magnitude": 1.5}] if incident else [],
-    })
+    return Scenario.model_validate(
+        {
+            "name": "three",
+            "description": "A state with two friends.",
+            "horizon": {"start": "2010Q1", "end": "2014Q4"},
+            "actors": {"III": {"name": "I"}, "JJJ": {"name": "J"}, "KKK": {"name": "K"}},
+            "initial": [
+                {"between": ["III", "JJJ"], "value": ij},
+                {"between": ["III", "KKK"], "value": ik},
+                {"between": ["JJJ", "KKK"], "value": jk},
+            ],
+            "assumptions": {"noise_sd": 0.0},
+            "events": [{"type": "incident", "from": "JJJ", "to": "KKK", "date": "2011Q1", "magnitude": 1.5}]
+            if incident
+            else [],
+        }
+    )
 
 
 @settings(max_examples=30, deadline=None)
@@ -116,9 +137,9 @@ def test_a_hostile_incident_between_two_friends_moves_a_state_towards_the_one_it
     ik = ij - less
     calm = ensemble.run(compile(three_states(ij, ik, jk, incident=False)), [0]).alignment[0]
     strife = ensemble.run(compile(three_states(ij, ik, jk, incident=True)), [0]).alignment[0]
-    I, J, K = 0, 1, 2
-    gap = lambda A: A[-1, I, J] - A[-1, I, K]
-    assert strife[-1, J, K] < calm[-1, J, K]  # the incident itself
+    i, j, k = 0, 1, 2
+    gap = lambda A: A[-1, i, j] - A[-1, i, k]
+    assert strife[-1, j, k] < calm[-1, j, k]  # the incident itself
     assert gap(strife) > gap(calm)  # I sides with J, whom it valued more
 
 
@@ -147,4 +168,5 @@ def test_balance_alone_settles_the_1872_powers_into_two_blocs_by_1907():
 
 def test_the_actor_cap_is_at_least_500():
     from sim.scenario.schema import MAX_ACTORS
+
     assert MAX_ACTORS >= 500

@@ -48,6 +48,7 @@ def test_contributions_of_every_row_sum_to_its_change(baseline):
         "d_benefits",
         "d_threat",
         "d_pressure",
+        "d_displeasure",
         "d_balance",
         "d_hedging",
         "d_noise",

@@ -136,8 +136,19 @@ events:
     assert load(tmp_path / "w.yaml").scenario == scenario  # the download runs as it is
 
 
-@pytest.mark.parametrize("base", ["/etc/passwd", "../../etc/hostname", "/proc/self/environ", "../README.md",
-                                  "/dev/zero", "baseline.yaml\x00", "sweeps/partnership_by_2025.yaml", "nosuch"])
+@pytest.mark.parametrize(
+    "base",
+    [
+        "/etc/passwd",
+        "../../etc/hostname",
+        "/proc/self/environ",
+        "../README.md",
+        "/dev/zero",
+        "baseline.yaml\x00",
+        "sweeps/partnership_by_2025.yaml",
+        "nosuch",
+    ],
+)
 def test_a_what_if_may_only_extend_a_scenario_the_app_serves(base, monkeypatch):
     opened = []
     real_open = open
@@ -155,11 +166,19 @@ def test_a_what_if_may_only_extend_a_scenario_the_app_serves(base, monkeypatch):
     assert "root:" not in str(problem)
 
 
-@pytest.mark.parametrize("payload", [
-    {"base": "../../etc/passwd"}, {"base": "secret.yaml"}, {"assumptions": {"hedging_gain": 99}},
-    {"assumptions": {"hedging_gain": float("nan")}}, {"events": [{"type": "visit", "from": "XXX", "to": "PAK", "date": "2020"}]},
-    {"world": {"horizon": {"end": "9999Q4"}}}, {"seed": -1}, "not a mapping",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"base": "../../etc/passwd"},
+        {"base": "secret.yaml"},
+        {"assumptions": {"hedging_gain": 99}},
+        {"assumptions": {"hedging_gain": float("nan")}},
+        {"events": [{"type": "visit", "from": "XXX", "to": "PAK", "date": "2020"}]},
+        {"world": {"horizon": {"end": "9999Q4"}}},
+        {"seed": -1},
+        "not a mapping",
+    ],
+)
 def test_a_tampered_share_link_is_refused_with_a_reason(payload):
     token = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
     with pytest.raises(ValueError) as err:

@@ -72,7 +72,11 @@ def write_json(path: Path, payload: dict) -> None:
 def _files(out: Path, index: int) -> tuple[Path, Path, Path]:
     """A chunk's runs file, series file (which may not exist) and receipt."""
     folder = out / CHUNKS
-    return folder / f"runs-{index:06d}.parquet", folder / f"series-{index:06d}.parquet", folder / f"done-{index:06d}.json"
+    return (
+        folder / f"runs-{index:06d}.parquet",
+        folder / f"series-{index:06d}.parquet",
+        folder / f"done-{index:06d}.json",
+    )
 
 
 def _sha256(path: Path) -> str | None:

@@ -208,32 +208,75 @@ def drivers(table: pd.DataFrame) -> dict:
 def history(path: pd.DataFrame, marks: pd.DataFrame, flows: pd.DataFrame, width: int = 600) -> dict:
     """The baseline over the sources' years: the pairs (median and 10-90 % band), the dated events,
     and the arms and aid flows as entered from SIPRI and CRS."""
-    score = {"field": "score", "type": "quantitative", "title": "Alignment score (-1 hostile, +1 allied)",
-             "scale": {"domain": [-1, 1]}}
+    score = {
+        "field": "score",
+        "type": "quantitative",
+        "title": "Alignment score (-1 hostile, +1 allied)",
+        "scale": {"domain": [-1, 1]},
+    }
     span = [float(path.year.min()), float(path.year.max())]
     x = {**YEAR, "scale": {"domain": span, "nice": False}}
     return {
         "resolve": {"scale": {"color": "independent"}},
         "vconcat": [
-            {"title": "The baseline, 2010-2019: the median of the seeds (lines) and their 10-90 % (bands)",
-             "width": width, "height": 260, "data": {"name": "path", "values": records(path)},
-             "layer": [{"mark": {"type": "area", "opacity": 0.18},
-                        "encoding": {"x": x, "y": {**score, "field": "low"}, "y2": {"field": "high"},
-                                     "color": _colour("pair", "Pair")}},
-                       {"mark": {"type": "line"},
-                        "encoding": {"x": x, "y": score, "color": _colour("pair", "Pair"),
-                                     "tooltip": [{"field": "quarter"}, {"field": "pair"},
-                                                 {"field": "score", "type": "quantitative", "format": ".2f"}]}}]},
-            {"title": "The dated events the sources report (hover for what happened)", "width": width,
-             "data": {"name": "events", "values": records(marks)}, "mark": {"type": "point", "filled": True, "size": 60},
-             "encoding": {"x": x, "y": {"field": "who", "type": "nominal", "title": "Events (from -> to)"},
-                          "tooltip": [{"field": f} for f in ("quarter", "label", "type", "who")]}},
-            {"title": "Arms (SIPRI) and aid (CRS) as entered, US$bn a year", "width": width, "height": 160,
-             "data": {"name": "flows", "values": records(flows)}, "mark": {"type": "line"},
-             "encoding": {"x": x, "y": {"field": "US$bn a year", "type": "quantitative", "title": "US$bn a year"},
-                          "color": _colour("flow", "Flow"),
-                          "tooltip": [{"field": "quarter"}, {"field": "flow"},
-                                      {"field": "US$bn a year", "type": "quantitative", "format": ".2f"}]}},
+            {
+                "title": "The baseline, 2010-2019: the median of the seeds (lines) and their 10-90 % (bands)",
+                "width": width,
+                "height": 260,
+                "data": {"name": "path", "values": records(path)},
+                "layer": [
+                    {
+                        "mark": {"type": "area", "opacity": 0.18},
+                        "encoding": {
+                            "x": x,
+                            "y": {**score, "field": "low"},
+                            "y2": {"field": "high"},
+                            "color": _colour("pair", "Pair"),
+                        },
+                    },
+                    {
+                        "mark": {"type": "line"},
+                        "encoding": {
+                            "x": x,
+                            "y": score,
+                            "color": _colour("pair", "Pair"),
+                            "tooltip": [
+                                {"field": "quarter"},
+                                {"field": "pair"},
+                                {"field": "score", "type": "quantitative", "format": ".2f"},
+                            ],
+                        },
+                    },
+                ],
+            },
+            {
+                "title": "The dated events the sources report (hover for what happened)",
+                "width": width,
+                "data": {"name": "events", "values": records(marks)},
+                "mark": {"type": "point", "filled": True, "size": 60},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "who", "type": "nominal", "title": "Events (from -> to)"},
+                    "tooltip": [{"field": f} for f in ("quarter", "label", "type", "who")],
+                },
+            },
+            {
+                "title": "Arms (SIPRI) and aid (CRS) as entered, US$bn a year",
+                "width": width,
+                "height": 160,
+                "data": {"name": "flows", "values": records(flows)},
+                "mark": {"type": "line"},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "US$bn a year", "type": "quantitative", "title": "US$bn a year"},
+                    "color": _colour("flow", "Flow"),
+                    "tooltip": [
+                        {"field": "quarter"},
+                        {"field": "flow"},
+                        {"field": "US$bn a year", "type": "quantitative", "format": ".2f"},
+                    ],
+                },
+            },
         ],
     }
 

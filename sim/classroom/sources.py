@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.model import dynamics as dyn, events, scorecard
+from sim.model import dynamics as dyn
+from sim.model import events, scorecard
 from sim.model.world import World
 from sim.scenario import dates
 
@@ -21,9 +22,19 @@ FLOWS = ("arms", "aid")
 
 
 def scorecard_table(rows: list[scorecard.Row]) -> pd.DataFrame:
-    return pd.DataFrame([{"claim": r.check.claim, "the source says": r.quote, "so the model should show": r.check.says,
-                          "checked as": r.check.describe(), "holds in": f"{r.share:.0%} of seeds", "verdict": r.verdict}
-                         for r in rows])
+    return pd.DataFrame(
+        [
+            {
+                "claim": r.check.claim,
+                "the source says": r.quote,
+                "so the model should show": r.check.says,
+                "checked as": r.check.describe(),
+                "holds in": f"{r.share:.0%} of seeds",
+                "verdict": r.verdict,
+            }
+            for r in rows
+        ]
+    )
 
 
 def path(world: World, alignment: np.ndarray) -> pd.DataFrame:
@@ -34,8 +45,16 @@ def path(world: World, alignment: np.ndarray) -> pd.DataFrame:
         i, j = world.index[a], world.index[b]
         low, mid, high = np.percentile((alignment[:, :, i, j] + alignment[:, :, j, i]) / 2, [10, 50, 90], axis=0)
         for t in range(lo, hi + 1):
-            rows.append({"year": dates.decimal_year(world.start + t), "quarter": world.date_label(t),
-                         "pair": f"{world.names[a]} - {world.names[b]}", "score": mid[t], "low": low[t], "high": high[t]})
+            rows.append(
+                {
+                    "year": dates.decimal_year(world.start + t),
+                    "quarter": world.date_label(t),
+                    "pair": f"{world.names[a]} - {world.names[b]}",
+                    "score": mid[t],
+                    "low": low[t],
+                    "high": high[t],
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -57,6 +76,12 @@ def authored_flows(world: World) -> pd.DataFrame:
     for k, channel in enumerate(FLOWS):
         for g, r in zip(*np.nonzero(np.abs(stocks[:, k]).max(axis=0) > 0.01)):
             for t in range(lo, hi + 1):
-                rows.append({"year": dates.decimal_year(world.start + t), "quarter": world.date_label(t),
-                             "flow": f"{channel}: {world.codes[g]} -> {world.codes[r]}", "US$bn a year": stocks[t, k, g, r]})
+                rows.append(
+                    {
+                        "year": dates.decimal_year(world.start + t),
+                        "quarter": world.date_label(t),
+                        "flow": f"{channel}: {world.codes[g]} -> {world.codes[r]}",
+                        "US$bn a year": stocks[t, k, g, r],
+                    }
+                )
     return pd.DataFrame(rows)

@@ -36,8 +36,9 @@ MAX_TOKEN = 100_000
 
 
 class WhatIf(Strict):
-    base: str = Field("baseline.yaml", pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.ya?ml$",
-                      description="A scenario file the app serves")
+    base: str = Field(
+        "baseline.yaml", pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.ya?ml$", description="A scenario file the app serves"
+    )
     name: str = Field("My what-if", min_length=1, max_length=80)
     description: str | None = Field(None, max_length=4000)
     seed: int | None = Field(None, ge=0, le=2**32 - 1)
@@ -123,15 +124,21 @@ def from_yaml(text: str, served: dict[str, Loaded], name: str = "what-if.yaml") 
     if not isinstance(doc.data, dict):
         raise InputError([doc.values[()].problem("a what-if is a mapping of keys (expected 'extends: baseline')")])
     allowed = (*EDITABLE, *WORLD_KEYS)
-    problems = [doc.keys[(k,)].problem(f"the app takes only {', '.join(allowed)}; '{k}' needs a scenario file "
-                                       f"run with 'tightrope run'") for k in doc.data if k not in allowed]
+    problems = [
+        doc.keys[(k,)].problem(
+            f"the app takes only {', '.join(allowed)}; '{k}' needs a scenario file run with 'tightrope run'"
+        )
+        for k in doc.data
+        if k not in allowed
+    ]
     base = served_base(doc.data.get("extends"), served)
     if "extends" not in doc.data:
         problems.append(doc.values[()].problem("a what-if starts from a scenario (expected e.g. 'extends: baseline')"))
     elif base is None:
         names = ", ".join(Path(f).stem for f in served)
-        problems.append(doc.values[("extends",)].problem(f"the base must be a scenario the app serves "
-                                                          f"(expected one of: {names})"))
+        problems.append(
+            doc.values[("extends",)].problem(f"the base must be a scenario the app serves (expected one of: {names})")
+        )
     if problems:
         raise InputError(problems)
     loaded = validated(merge(served[base].document, doc), [name, *served[base].files])
@@ -139,9 +146,13 @@ def from_yaml(text: str, served: dict[str, Loaded], name: str = "what-if.yaml") 
     settings = {k: (v if isinstance(v, int | float) else v["value"]) for k, v in mine.get("assumptions", {}).items()}
     n_events = len(mine.get("events", []))
     return WhatIf(
-        base=base, name=loaded.scenario.name, description=mine.get("description"), seed=mine.get("seed"),
-        assumptions={k: float(v) for k, v in settings.items()}, drop_events=tuple(mine.get("drop_events", [])),
-        events=tuple(loaded.scenario.events[len(loaded.scenario.events) - n_events:]) if n_events else (),
+        base=base,
+        name=loaded.scenario.name,
+        description=mine.get("description"),
+        seed=mine.get("seed"),
+        assumptions={k: float(v) for k, v in settings.items()},
+        drop_events=tuple(mine.get("drop_events", [])),
+        events=tuple(loaded.scenario.events[len(loaded.scenario.events) - n_events :]) if n_events else (),
         world={k: mine[k] for k in WORLD_KEYS if k in mine},
     )
 

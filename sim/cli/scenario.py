@@ -276,15 +276,19 @@ def cmd_scorecard(args) -> int:
     if args.seeds < 1:
         raise InputError.command_line(f"--seeds {args.seeds}: expected 1 or more")
     rows = scorecard.score(range(args.seeds))
-    print(f"Does the model say what the sources say? {len(rows)} claims, each checked on {args.seeds} seeds "
-          f"(holds: in at least {scorecard.HOLDS:.0%} of them)\n")
+    print(
+        f"Does the model say what the sources say? {len(rows)} claims, each checked on {args.seeds} seeds "
+        f"(holds: in at least {scorecard.HOLDS:.0%} of them)\n"
+    )
     for r in rows:
         print(f"{r.check.claim}  {r.share:>5.0%}  {r.verdict}")
         print(textwrap.fill(f'"{r.quote}"', 96, initial_indent="    ", subsequent_indent="    "))
         print(f"    {r.check.says}; checked as: {r.check.describe()}\n")
     held = sum(r.share >= scorecard.HOLDS for r in rows)
-    print(f"{held} of {len(rows)} claims hold in at least {scorecard.HOLDS:.0%} of seeds; "
-          f"{sum(r.share < scorecard.MOSTLY for r in rows)} do not hold (the model does not reproduce them)")
+    print(
+        f"{held} of {len(rows)} claims hold in at least {scorecard.HOLDS:.0%} of seeds; "
+        f"{sum(r.share < scorecard.MOSTLY for r in rows)} do not hold (the model does not reproduce them)"
+    )
     return 0
 
 

@@ -29,7 +29,7 @@ import numpy as np
 from sim.model import decisions, dynamics
 
 HERE = Path(__file__).resolve().parent
-SOURCES = ("kernel.py", "streams.py")  # what the machine code is made from
+SOURCES = ("kernel.py", "levels.py", "streams.py")  # what the machine code is made from
 MARKER = "ready"  # written once the engine has been compiled and saved
 JIT = {"cache": True, "nogil": True, "error_model": "numpy"}  # no GIL; IEEE float division, unchecked
 
@@ -160,9 +160,24 @@ def _tiny(kernel) -> None:
     S = np.zeros((len(dynamics.CHANNELS), n, n))
     per_run = lambda k: np.ones((1, k))
     start, cells, delta = np.zeros(T + 1, dtype=np.int64), np.zeros((0, 5), dtype=np.int64), np.zeros(0)
-    kernel.advance_runs(A, S, S.copy(), per_run(len(kernel.GAINS)), per_run(len(dynamics.BENEFIT_CHANNELS)),
-                        per_run(len(dynamics.CHANNELS)), per_run(len(kernel.ACTS)), np.ones(n), np.ones(n), np.ones(n),
-                        start, cells, delta, np.arange(n, dtype=np.int64), np.zeros(1, dtype=np.uint64),
-                        np.empty((1, T, n, n)), np.zeros((1, len(decisions.RULES)), dtype=np.int64),
-                        np.zeros((1, T, len(dynamics.DRIVERS), n, n)))
+    kernel.advance_runs(
+        A,
+        S,
+        S.copy(),
+        per_run(len(kernel.GAINS)),
+        per_run(len(dynamics.BENEFIT_CHANNELS)),
+        per_run(len(dynamics.CHANNELS)),
+        per_run(len(kernel.ACTS)),
+        np.ones(n),
+        np.ones(n),
+        np.ones(n),
+        start,
+        cells,
+        delta,
+        np.arange(n, dtype=np.int64),
+        np.zeros(1, dtype=np.uint64),
+        np.empty((1, T, n, n)),
+        np.zeros((1, len(decisions.RULES)), dtype=np.int64),
+        np.zeros((1, T, len(dynamics.DRIVERS), n, n)),
+    )
     kernel.streams.spawned_seeds(np.uint64(0), np.zeros(1, dtype=np.uint64), np.empty(1, dtype=np.uint64))

@@ -85,8 +85,26 @@ def run(world: World, seeds, varied: dict[str, np.ndarray] | None = None, keep_c
     shape = (R if keep_contributions else 0, T, len(dyn.DRIVERS), n, n)
     contributions = np.zeros(shape)
     counts = np.zeros((R, len(RULES)), dtype=np.int64)
-    kernel.advance_runs(world.A0.copy(), world.S0.copy(), world.L0.copy(), gains, weight, relax, act, hedging, export,
-                        conditionality, start, cells, delta, world.rank.copy(), seeds, alignment, counts, contributions)
+    kernel.advance_runs(
+        world.A0.copy(),
+        world.S0.copy(),
+        world.L0.copy(),
+        gains,
+        weight,
+        relax,
+        act,
+        hedging,
+        export,
+        conditionality,
+        start,
+        cells,
+        delta,
+        world.rank.copy(),
+        seeds,
+        alignment,
+        counts,
+        contributions,
+    )
     return Ensemble(
         world,
         seeds,

@@ -24,147 +24,49 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine import levels as level
 from sim.engine import streams
 from sim.engine.cache import jit
 from sim.model.decisions import RULES
-from sim.model.dynamics import BENEFIT_CHANNELS, CHANNELS, DRIVERS
+from sim.model.dynamics import CHANNELS, DRIVERS
 
-N_BENEFIT = len(BENEFIT_CHANNELS)
 ARMS, AID, DIPLOMACY, THREAT = (CHANNELS.index(c) for c in ("arms", "aid", "diplomacy", "threat"))
 # The per-run parameter tables, by column: sim.engine.ensemble fills them by these names.
-GAINS = ("inertia_rate", "settle_rate", "habituation_rate", "benefit_gain", "giver_share", "threat_gain", "pressure_gain",
-         "displeasure_gain", "balance_gain", "hedging_gain", "noise_sd", "tie_threshold", "max_step")
-ACTS = ("arms_offer_rate", "arms_offer_size", "aid_review_rate", "aid_cut_gap", "aid_cut_share", "outreach_rate",
-        "outreach_size")
+GAINS = (
+    "inertia_rate",
+    "settle_rate",
+    "habituation_rate",
+    "benefit_gain",
+    "giver_share",
+    "threat_gain",
+    "pressure_gain",
+    "displeasure_gain",
+    "balance_gain",
+    "hedging_gain",
+    "noise_sd",
+    "tie_threshold",
+    "max_step",
+)
+ACTS = (
+    "arms_offer_rate",
+    "arms_offer_size",
+    "aid_review_rate",
+    "aid_cut_gap",
+    "aid_cut_share",
+    "outreach_rate",
+    "outreach_size",
+)
 INERTIA, SETTLE, HABIT, BENEFIT, GIVER, THREAT_GAIN, PRESSURE, DISPLEASURE, BALANCE, HEDGING, NOISE, TIE, STEP = map(
-    GAINS.index, GAINS)
+    GAINS.index, GAINS
+)
 OFFER_RATE, OFFER_SIZE, REVIEW_RATE, CUT_GAP, CUT_SHARE, REACH_RATE, REACH_SIZE = map(ACTS.index, ACTS)
 N_RULES = len(RULES)
 OFFER, CUT, RESTORE, REACH = map(RULES.index, ("arms_offer", "aid_cut", "aid_restore", "outreach"))
 N_DRIVERS = len(DRIVERS)
 (D_INERTIA, D_BENEFITS, D_THREAT, D_PRESSURE, D_DISPLEASURE, D_BALANCE, D_HEDGING, D_NOISE) = map(
-    DRIVERS.index, ("inertia", "benefits", "threat", "pressure", "displeasure", "balance", "hedging", "noise"))
-# Memory, as sim.model.dynamics.Memory lays it out: what each state is used to.
-M_ALIGN, M_BENEFITS, M_THREAT, M_PRESSURE, M_SUPPORT, M_HEDGING = range(6)
-N_MEMORY = 6
-
-
-@jit
-def _flows(S, w, out):
-    """dynamics.benefit_flows: channels summed one after another."""
-    n = out.shape[0]
-    for g in range(n):
-        for r in range(n):
-            f = w[0] * S[0, g, r]
-            for c in range(1, N_BENEFIT):
-                f += w[c] * S[c, g, r]
-            out[g, r] = f
-
-
-@jit
-def _tanh(x):
-    """``np.tanh``, which is exactly 0 at 0: most pairs exchange nothing, and skip the call."""
-    return x if x == 0.0 else np.tanh(x)
-
-
-@jit
-def _rows(weight, index, count):
-    """The nonzero entries of each row of ``weight``: ``index[i, :count[i]]``."""
-    n = weight.shape[0]
-    for i in range(n):
-        m = 0
-        for k in range(n):
-            if weight[i, k] != 0.0:
-                index[i, m] = k
-                m += 1
-        count[i] = m
-
-
-@jit
-def _weighted_product(weight, values, index, count, out):
-    """dynamics.weighted(weight @ values, weight): the sum over each row's nonzero weights, divided by
-    their total once it exceeds one."""
-    n = out.shape[0]
-    for i in range(n):
-        for j in range(n):
-            out[i, j] = 0.0
-        total = 0.0
-        for m in range(count[i]):
-            k = index[i, m]
-            x = weight[i, k]
-            total += x if x >= 0.0 else -x
-            for j in range(n):
-                out[i, j] += x * values[k, j]
-        if total > 1.0:
-            for j in range(n):
-                out[i, j] /= total
-
-
-@jit
-def _pressure(A, flows, dep, hostile, index, count, out):
-    """dynamics.pressure_level: dependence on k (symmetric) times k's hostility to j, weighted over k."""
-    n = A.shape[0]
-    for i in range(n):
-        for k in range(i + 1):
-            dep[i, k] = _tanh(max(flows[i, k] + flows[k, i], 0.0))
-            dep[k, i] = dep[i, k]
-        for j in range(n):
-            hostile[i, j] = max(-A[i, j], 0.0)
-    _rows(dep, index, count)
-    _weighted_product(dep, hostile, index, count, out)
-
-
-@jit
-def _hedging(A, A0, frayed, rival, index, count, out):
-    """dynamics.hedging_signal: frayed ties (from their 2010 level) times the patron's rivalry with j."""
-    n = A.shape[0]
-    for i in range(n):
-        for j in range(n):
-            frayed[i, j] = max(A0[i, j] - A[i, j], 0.0) * max(A0[i, j], 0.0)
-            rival[i, j] = max(-(A[i, j] + A[j, i]) / 2.0, 0.0)
-    _rows(frayed, index, count)
-    _weighted_product(frayed, rival, index, count, out)
-
-
-@jit
-def _structure(A, memory, support, threshold, tie, sym, enmity, added, index, count, balance, displeasure):
-    """dynamics.balance_level and dynamics.displeasure over the significant ties."""
-    n = A.shape[0]
-    for i in range(n):
-        for j in range(n):
-            a = A[i, j]
-            tie[i, j] = a if abs(a) >= threshold else 0.0
-            s = (A[i, j] + A[j, i]) / 2.0
-            sym[i, j] = s if abs(s) >= threshold else 0.0
-            enmity[i, j] = max(-tie[i, j], 0.0)
-            added[j, i] = support[i, j] - memory[M_SUPPORT, i, j]  # transposed: rows of the product
-    _rows(tie, index, count)
-    _weighted_product(tie, sym, index, count, balance)
-    _rows(enmity, index, count)
-    _weighted_product(enmity, added, index, count, displeasure)
-
-
-@jit
-def _shared(T, out):
-    """dynamics.shared_threat_level of one threat table: sources summed in order, only those that
-    threaten anyone."""
-    n = out.shape[0]
-    for a in range(n):
-        for b in range(n):
-            out[a, b] = 0.0
-    for s in range(n):
-        active = False
-        for a in range(n):
-            if T[s, a] > 0.0:
-                active = True
-        if not active:
-            continue
-        for a in range(n):
-            for b in range(n):
-                out[a, b] += min(max(T[s, a], 0.0), max(T[s, b], 0.0))
-    for a in range(n):
-        for b in range(n):
-            out[a, b] = _tanh(out[a, b])
+    DRIVERS.index, ("inertia", "benefits", "threat", "pressure", "displeasure", "balance", "hedging", "noise")
+)
+M_ALIGN, M_BENEFITS, M_THREAT, M_PRESSURE, M_SUPPORT, M_HEDGING, N_MEMORY = level.MEMORY
 
 
 @jit
@@ -181,7 +83,7 @@ def _threat_series(S0, L0, ev_start, ev_cells, ev_delta, rate, out):
                 cell = ev_cells[e]
                 if cell[1] == THREAT:
                     _land(S, L, cell[0], cell[1], cell[2], cell[3], ev_delta[e], cell[4] == 1)
-        _shared(S[THREAT], out[t])
+        level.shared(S[THREAT], out[t])
         for g in range(n):
             for r in range(n):
                 S[THREAT, g, r] = S[THREAT, g, r] + rate * (L[THREAT, g, r] - S[THREAT, g, r])
@@ -194,16 +96,6 @@ def _land(S, L, table, c, a, b, delta, clamp):
     X[c, a, b] += delta
     if clamp:
         X[c, a, b] = max(X[c, a, b], 0.0)
-
-
-@jit
-def _levels(flows, giver, benefits, support):
-    """dynamics.benefits_level and dynamics.support."""
-    n = flows.shape[0]
-    for i in range(n):
-        for j in range(n):
-            benefits[i, j] = _tanh(flows[j, i] + giver * flows[i, j])
-            support[i, j] = _tanh(max(flows[i, j], 0.0))
 
 
 @jit
@@ -325,8 +217,26 @@ def _relax(S, L, relax):
 
 
 @jit
-def advance_runs(A0, S0, L0, gains, weight, relax, act, hedging, export, conditionality, ev_start, ev_cells,
-                 ev_delta, rank, seeds, alignment, counts, contributions):
+def advance_runs(
+    A0,
+    S0,
+    L0,
+    gains,
+    weight,
+    relax,
+    act,
+    hedging,
+    export,
+    conditionality,
+    ev_start,
+    ev_cells,
+    ev_delta,
+    rank,
+    seeds,
+    alignment,
+    counts,
+    contributions,
+):
     """Advance every run through every quarter, writing its scores in ``alignment``.
 
     Per run ``r``: ``gains[r]``, ``act[r]`` follow :data:`GAINS` and :data:`ACTS`; ``weight[r]`` the
@@ -344,7 +254,13 @@ def advance_runs(A0, S0, L0, gains, weight, relax, act, hedging, export, conditi
     A, S, L = np.empty((n, n)), np.empty_like(S0), np.empty_like(L0)
     usual = np.empty_like(S0)  # the standing stocks: S without its one-off pulses
     memory = np.empty((N_MEMORY, n, n))
-    flows, dep, hostile, frayed, rival = np.empty((n, n)), np.empty((n, n)), np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
+    flows, dep, hostile, frayed, rival = (
+        np.empty((n, n)),
+        np.empty((n, n)),
+        np.empty((n, n)),
+        np.empty((n, n)),
+        np.empty((n, n)),
+    )
     tie, sym, enmity, added = np.empty((n, n)), np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
     balance, displeasure = np.empty((n, n)), np.empty((n, n))
     levels = np.empty((4, n, n))  # benefits, pressure, hedging signal, support
@@ -370,10 +286,10 @@ def advance_runs(A0, S0, L0, gains, weight, relax, act, hedging, export, conditi
         usual[:] = S0
         L[:] = L0
         # The memory a run starts with: its own first quarter (dynamics.remember).
-        _flows(S, weight[r], flows)
-        _levels(flows, g[GIVER], levels[0], levels[3])
-        _pressure(A, flows, dep, hostile, index, count, levels[1])
-        _hedging(A, A0, frayed, rival, index, count, levels[2])
+        level.flows(S, weight[r], flows)
+        level.benefits_and_support(flows, g[GIVER], levels[0], levels[3])
+        level.pressure(A, flows, dep, hostile, index, count, levels[1])
+        level.hedging(A, A0, frayed, rival, index, count, levels[2])
         memory[M_ALIGN] = A0
         memory[M_BENEFITS] = levels[0]
         memory[M_THREAT] = threat[0]
@@ -392,18 +308,18 @@ def advance_runs(A0, S0, L0, gains, weight, relax, act, hedging, export, conditi
                     z[i, j] = z_flat[rank[i] * n + rank[j]]
                     for k in range(N_RULES):
                         u[k, i, j] = u_flat[(k * n + rank[i]) * n + rank[j]]
-            _flows(S, weight[r], flows)
-            _pressure(A, flows, dep, hostile, index, count, levels[1])
-            _hedging(A, A0, frayed, rival, index, count, levels[2])
+            level.flows(S, weight[r], flows)
+            level.pressure(A, flows, dep, hostile, index, count, levels[1])
+            level.hedging(A, A0, frayed, rival, index, count, levels[2])
             _decide(A, A0, L, L0, levels[1], levels[2], act[r], export, conditionality, hedging, p)
             if _act(S, L, L0, p, u, act[r], counts[r]):  # the stocks moved: flows and pressure anew
-                _flows(S, weight[r], flows)
-                _pressure(A, flows, dep, hostile, index, count, levels[1])
-            _levels(flows, g[GIVER], levels[0], levels[3])
-            _structure(A, memory, levels[3], g[TIE], tie, sym, enmity, added, index, count, balance, displeasure)
-            _flows(usual, weight[r], flows)  # what the standing ties deliver, for memory to settle towards
-            _levels(flows, g[GIVER], standing[0], standing[3])
-            _pressure(A, flows, dep, hostile, index, count, standing[1])
+                level.flows(S, weight[r], flows)
+                level.pressure(A, flows, dep, hostile, index, count, levels[1])
+            level.benefits_and_support(flows, g[GIVER], levels[0], levels[3])
+            level.structure(A, memory, levels[3], g[TIE], tie, sym, enmity, added, index, count, balance, displeasure)
+            level.flows(usual, weight[r], flows)  # what the standing ties deliver, for memory to settle towards
+            level.benefits_and_support(flows, g[GIVER], standing[0], standing[3])
+            level.pressure(A, flows, dep, hostile, index, count, standing[1])
             _advance(A, memory, levels, threat[t], balance, displeasure, hedging, g, z, raw, contrib)
             _settle(memory, A, standing, threat[t], levels[2], g[SETTLE], g[HABIT])
             _relax(S, L, relax[r])

@@ -10,9 +10,11 @@ memory where the sources speak of change (inertia, benefits, shared threat, pres
 displeasure), and memory drifts slowly towards what is: a tie held for years settles there,
 and a lasting change leaves a lasting, finite mark. Hedging is a change too: it begins when a
 patron's ties fray from their 2010 level and ends when they mend. Balance is absolute, because
-the sources speak of structure there (a friend's enemy becomes an enemy). Weighted sums over third states are divided by their total weight once
-it exceeds one, so a state with many ties gets a weighted mean, not a bigger push, and a
-world with more states is not mechanically stronger. Only significant ties, at least
+the sources speak of structure there (a friend's enemy becomes an enemy).
+
+Weighted sums over third states are divided by their total weight once it exceeds one, so a
+state with many ties gets a weighted mean, not a bigger push, and a world with more states is
+not mechanically stronger. Only significant ties, at least
 ``tie_threshold`` in size, pass balance and displeasure on: a state's many near-zero ties
 are neither friends nor enemies, and the compiled engine can skip them.
 
@@ -35,8 +37,16 @@ THREAT = CHANNELS.index("threat")
 # Which assumptions each driver rests on (its claims are theirs).
 DRIVER_ASSUMPTIONS: dict[str, tuple[str, ...]] = {
     "inertia": ("inertia_rate", "settle_rate"),
-    "benefits": ("benefit_gain", "habituation_rate", "giver_share", "weight_arms", "weight_aid", "weight_trade",
-                 "weight_security", "weight_diplomacy"),
+    "benefits": (
+        "benefit_gain",
+        "habituation_rate",
+        "giver_share",
+        "weight_arms",
+        "weight_aid",
+        "weight_trade",
+        "weight_security",
+        "weight_diplomacy",
+    ),
     "threat": ("threat_gain", "relax_threat"),
     "pressure": ("pressure_gain",),
     "displeasure": ("displeasure_gain", "tie_threshold"),
@@ -205,8 +215,13 @@ class Levels(NamedTuple):
 
 def levels(A: np.ndarray, S: np.ndarray, A0: np.ndarray, c: Coefficients) -> Levels:
     flows = benefit_flows(S, c.channel_weight)
-    return Levels(benefits_level(flows, c), shared_threat_level(S), pressure_level(A, flows), support(flows),
-                  hedging_signal(A, A0))
+    return Levels(
+        benefits_level(flows, c),
+        shared_threat_level(S),
+        pressure_level(A, flows),
+        support(flows),
+        hedging_signal(A, A0),
+    )
 
 
 def remember(A0: np.ndarray, S0: np.ndarray, c: Coefficients) -> Memory:
@@ -267,8 +282,9 @@ def settle(memory: Memory, A: np.ndarray, now: Levels, c: Coefficients) -> Memor
     """Memory drifts a small share of the way to what is: the regard ``A`` at ``settle_rate``, the
     usual levels at ``habituation_rate``."""
     regard, habit = per_run(c.settle_rate), per_run(c.habituation_rate)
-    return Memory(memory.alignment + regard * (A - memory.alignment),
-                  *(m + habit * (x - m) for m, x in zip(memory[1:], now)))
+    return Memory(
+        memory.alignment + regard * (A - memory.alignment), *(m + habit * (x - m) for m, x in zip(memory[1:], now))
+    )
 
 
 def advance(A, memory: Memory, S, standing, L, A0, c: Coefficients, z):

@@ -55,13 +55,14 @@ class Check(BaseModel):
         return next(iter(self.measure))
 
     def describe(self) -> str:
-        (kind, (a, b)), = self.measure.items()
+        ((kind, (a, b)),) = self.measure.items()
         what = f"{a}-{b}" if kind == "pair" else f"{a}->{b}"
         span = f"{self.when.from_}..{self.when.to}"
         if self.expect in ("lower", "higher"):
             return f"{self.whatif}: {what} {self.expect} than the baseline over {span}"
         if self.expect in ("rises", "falls"):
-            return f"baseline: {what} {'higher' if self.expect == 'rises' else 'lower'} in {self.when.to} than in {self.when.from_}"
+            way = "higher" if self.expect == "rises" else "lower"
+            return f"baseline: {what} {way} in {self.when.to} than in {self.when.from_}"
         return f"baseline: {what} {self.expect} {self.value:g} in every quarter {span}"
 
 
@@ -93,12 +94,12 @@ def _holds(check: Check, world, base: np.ndarray, whatif: np.ndarray | None) -> 
     lo, hi = world.step_of(check.when.from_), world.step_of(check.when.to)
     b = _series(base, world, check)
     if check.expect in ("lower", "higher"):
-        gap = _series(whatif, world, check)[:, lo:hi + 1].mean(axis=-1) - b[:, lo:hi + 1].mean(axis=-1)
+        gap = _series(whatif, world, check)[:, lo : hi + 1].mean(axis=-1) - b[:, lo : hi + 1].mean(axis=-1)
         return gap < 0 if check.expect == "lower" else gap > 0
     if check.expect in ("rises", "falls"):
         change = b[:, hi] - b[:, lo]
         return change > 0 if check.expect == "rises" else change < 0
-    window = b[:, lo:hi + 1]
+    window = b[:, lo : hi + 1]
     return (window > check.value).all(axis=-1) if check.expect == "above" else (window < check.value).all(axis=-1)
 
 
@@ -115,7 +116,11 @@ def score(seeds=range(100), the_checks: list[Check] | None = None) -> list[Row]:
     for name in {c.whatif for c in the_checks if c.whatif}:
         runs[name] = ensemble.run(compile(load(name)), seeds).alignment
     claims = ledger.claims()
-    return [Row(c, claims[c.claim].quote,
-                float(_holds(c, base_world, runs[None], runs[c.whatif] if c.whatif else None).mean()))
-            for c in the_checks]
-
+    return [
+        Row(
+            c,
+            claims[c.claim].quote,
+            float(_holds(c, base_world, runs[None], runs[c.whatif] if c.whatif else None).mean()),
+        )
+        for c in the_checks
+    ]

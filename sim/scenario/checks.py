@@ -47,9 +47,15 @@ def check(s: Scenario) -> Iterator[Finding]:
         )
     size = len(actors) ** 2 * (end - start + 1)
     if size > MAX_CELL_QUARTERS:
-        yield ("horizon",), (f"{len(actors)} states over {end - start + 1} quarters is too large a world to run "
-                             f"({len(actors)} x {len(actors)} pairs x {end - start + 1} quarters = {size:,}; "
-                             f"expected at most {MAX_CELL_QUARTERS:,}: fewer states or a shorter horizon)"), False
+        yield (
+            ("horizon",),
+            (
+                f"{len(actors)} states over {end - start + 1} quarters is too large a world to run "
+                f"({len(actors)} x {len(actors)} pairs x {end - start + 1} quarters = {size:,}; "
+                f"expected at most {MAX_CELL_QUARTERS:,}: fewer states or a shorter horizon)"
+            ),
+            False,
+        )
 
     for code, actor in actors.items():
         yield from _claims(actor.claims, ("actors", code))

@@ -16,8 +16,10 @@ MONTHS = {name.lower(): k for k, name in enumerate(calendar.month_name) if name}
 MONTHS |= {name.lower(): k for k, name in enumerate(calendar.month_abbr) if name}
 _MONTH_NAMES = "|".join(f"[{m[0].upper()}{m[0]}]{m[1:]}" for m in sorted(MONTHS, key=len, reverse=True))
 # Also what the JSON Schema tells an editor: a client that knows no flags, so cases are spelt out.
-DATE_PATTERN = (rf"^(\d{{4}}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?|[Qq][1-4])?"
-                rf"|({_MONTH_NAMES})\.? \d{{4}})$")
+DATE_PATTERN = (
+    rf"^(\d{{4}}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?|[Qq][1-4])?"
+    rf"|({_MONTH_NAMES})\.? \d{{4}})$"
+)
 _DATE = re.compile(DATE_PATTERN)
 EXAMPLES = "a quarter like 2021Q1, a year like 2021, a month like 2021-03 or March 2021, or a day like 2021-03-15"
 
@@ -39,8 +41,10 @@ def parse(text: str) -> tuple[int, int]:
         try:
             _dt.date(year, month, int(text[8:10]))
         except ValueError:
-            raise ValueError(f"{text!r}: {calendar.month_name[month]} {year} has no day {int(text[8:10])} "
-                             f"(expected a real day, e.g. {year}-{month:02d}-01)") from None
+            raise ValueError(
+                f"{text!r}: {calendar.month_name[month]} {year} has no day {int(text[8:10])} "
+                f"(expected a real day, e.g. {year}-{month:02d}-01)"
+            ) from None
     return year, (month - 1) // 3 + 1
 
 

@@ -264,7 +264,8 @@ def advice(e: dict, loc: tuple, doc: Document) -> str | None:
         actors = {code: a.get("name", "") if isinstance(a, dict) else "" for code, a in doc.data["actors"].items()}
         by_name = {str(name).lower(): code for code, name in actors.items()}
         code = by_name.get(str(given).strip().lower()) or by_name.get(
-            next(iter(difflib.get_close_matches(str(given).lower(), list(by_name), n=1, cutoff=0.6)), ""))
+            next(iter(difflib.get_close_matches(str(given).lower(), list(by_name), n=1, cutoff=0.6)), "")
+        )
         if code:
             return f"use the code {code} for {actors[code]}: states are named by their three-letter codes"
         return f"expected one of the scenario's codes: {', '.join(actors)}"

@@ -11,8 +11,16 @@ import json
 import re
 from typing import Annotated, Literal, NamedTuple
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema,
-                      model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from sim.scenario import dates
 
@@ -31,14 +39,21 @@ def _date(value):
 Code = Annotated[
     str,
     AfterValidator(_code),
-    WithJsonSchema({"type": "string", "pattern": r"^[A-Z]{3}$", "description": "ISO 3166 alpha-3 code of a state, e.g. PAK"}),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^[A-Z]{3}$", "description": "ISO 3166 alpha-3 code of a state, e.g. PAK"}
+    ),
 ]
 Date = Annotated[
     str,
     BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
     AfterValidator(_date),
-    WithJsonSchema({"type": "string", "pattern": dates.DATE_PATTERN,
-                    "description": f"A date, meaning the quarter it falls in: {dates.EXAMPLES}"}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": dates.DATE_PATTERN,
+            "description": f"A date, meaning the quarter it falls in: {dates.EXAMPLES}",
+        }
+    ),
 ]
 ClaimId = Annotated[str, StringConstraints(min_length=1, max_length=80)]
 Claims = Annotated[list[ClaimId], Field(description="Ids of claims in seeds/claims.yaml this rests on")]

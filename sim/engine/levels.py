@@ -1,0 +1,148 @@
+"""The compiled engine's levels of a quarter: flows, benefits, support, pressure, hedging, balance, displeasure.
+
+Compiled copies of the level functions of :mod:`sim.model.dynamics` (named on each), for
+:mod:`sim.engine.kernel`. The sums over third states run over each row's nonzero entries only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.cache import jit
+from sim.model.dynamics import BENEFIT_CHANNELS, Memory
+
+N_BENEFIT = len(BENEFIT_CHANNELS)
+# The kernel's memory table, in sim.model.dynamics.Memory's order; and how many fields it has.
+MEMORY = (
+    *(Memory._fields.index(f) for f in ("alignment", "benefits", "threat", "pressure", "support", "hedging")),
+    len(Memory._fields),
+)
+M_SUPPORT = MEMORY[4]
+
+
+@jit
+def flows(S, w, out):
+    """dynamics.benefit_flows: channels summed one after another."""
+    n = out.shape[0]
+    for g in range(n):
+        for r in range(n):
+            f = w[0] * S[0, g, r]
+            for c in range(1, N_BENEFIT):
+                f += w[c] * S[c, g, r]
+            out[g, r] = f
+
+
+@jit
+def tanh(x):
+    """``np.tanh``, which is exactly 0 at 0: most pairs exchange nothing, and skip the call."""
+    return x if x == 0.0 else np.tanh(x)
+
+
+@jit
+def rows(weight, index, count):
+    """The nonzero entries of each row of ``weight``: ``index[i, :count[i]]``."""
+    n = weight.shape[0]
+    for i in range(n):
+        m = 0
+        for k in range(n):
+            if weight[i, k] != 0.0:
+                index[i, m] = k
+                m += 1
+        count[i] = m
+
+
+@jit
+def weighted_product(weight, values, index, count, out):
+    """dynamics.weighted(weight @ values, weight): the sum over each row's nonzero weights, divided by
+    their total once it exceeds one."""
+    n = out.shape[0]
+    for i in range(n):
+        for j in range(n):
+            out[i, j] = 0.0
+        total = 0.0
+        for m in range(count[i]):
+            k = index[i, m]
+            x = weight[i, k]
+            total += x if x >= 0.0 else -x
+            for j in range(n):
+                out[i, j] += x * values[k, j]
+        if total > 1.0:
+            for j in range(n):
+                out[i, j] /= total
+
+
+@jit
+def pressure(A, flows, dep, hostile, index, count, out):
+    """dynamics.pressure_level: dependence on k (symmetric) times k's hostility to j, weighted over k."""
+    n = A.shape[0]
+    for i in range(n):
+        for k in range(i + 1):
+            dep[i, k] = tanh(max(flows[i, k] + flows[k, i], 0.0))
+            dep[k, i] = dep[i, k]
+        for j in range(n):
+            hostile[i, j] = max(-A[i, j], 0.0)
+    rows(dep, index, count)
+    weighted_product(dep, hostile, index, count, out)
+
+
+@jit
+def hedging(A, A0, frayed, rival, index, count, out):
+    """dynamics.hedging_signal: frayed ties (from their 2010 level) times the patron's rivalry with j."""
+    n = A.shape[0]
+    for i in range(n):
+        for j in range(n):
+            frayed[i, j] = max(A0[i, j] - A[i, j], 0.0) * max(A0[i, j], 0.0)
+            rival[i, j] = max(-(A[i, j] + A[j, i]) / 2.0, 0.0)
+    rows(frayed, index, count)
+    weighted_product(frayed, rival, index, count, out)
+
+
+@jit
+def structure(A, memory, support, threshold, tie, sym, enmity, added, index, count, balance, displeasure):
+    """dynamics.balance_level and dynamics.displeasure over the significant ties."""
+    n = A.shape[0]
+    for i in range(n):
+        for j in range(n):
+            a = A[i, j]
+            tie[i, j] = a if abs(a) >= threshold else 0.0
+            s = (A[i, j] + A[j, i]) / 2.0
+            sym[i, j] = s if abs(s) >= threshold else 0.0
+            enmity[i, j] = max(-tie[i, j], 0.0)
+            added[j, i] = support[i, j] - memory[M_SUPPORT, i, j]  # transposed: rows of the product
+    rows(tie, index, count)
+    weighted_product(tie, sym, index, count, balance)
+    rows(enmity, index, count)
+    weighted_product(enmity, added, index, count, displeasure)
+
+
+@jit
+def shared(T, out):
+    """dynamics.shared_threat_level of one threat table: sources summed in order, only those that
+    threaten anyone."""
+    n = out.shape[0]
+    for a in range(n):
+        for b in range(n):
+            out[a, b] = 0.0
+    for s in range(n):
+        active = False
+        for a in range(n):
+            if T[s, a] > 0.0:
+                active = True
+        if not active:
+            continue
+        for a in range(n):
+            for b in range(n):
+                out[a, b] += min(max(T[s, a], 0.0), max(T[s, b], 0.0))
+    for a in range(n):
+        for b in range(n):
+            out[a, b] = tanh(out[a, b])
+
+
+@jit
+def benefits_and_support(flows, giver, benefits, support):
+    """dynamics.benefits_level and dynamics.support."""
+    n = flows.shape[0]
+    for i in range(n):
+        for j in range(n):
+            benefits[i, j] = tanh(flows[j, i] + giver * flows[i, j])
+            support[i, j] = tanh(max(flows[i, j], 0.0))
