@@ -36,9 +36,10 @@ class Plan:
     def seeds(self, ids: np.ndarray) -> np.ndarray:
         """The seed of each run id: the same as ``SeedSequence(seed).spawn(N)[id]``'s first word
         (hashed in compiled code: a million runs' seeds take milliseconds, not seconds)."""
-        from sim.engine import cache, streams
+        from sim.engine import cache
 
-        cache.ready()
+        cache.ready()  # first: it may be loading in another thread, and numba must be imported once
+        from sim.engine import streams
 
         out = np.empty(len(ids), dtype=np.uint64)
         streams.spawned_seeds(np.uint64(self.seed), np.array(ids, dtype=np.uint64), out)
