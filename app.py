@@ -17,7 +17,6 @@ from sim.scenario.schema import EVENT_KINDS
 from sim.scenario.yamlread import MAX_BYTES
 
 SCENARIOS = shipped.scenarios()
-DEFAULT_PERIOD = ("2014Q1", "2019Q4")
 
 st.set_page_config(page_title="Tightrope: the Pakistan-Russia thaw", layout="wide")
 state = st.session_state
@@ -159,7 +158,9 @@ with st.sidebar:
 
 # --- the runs -------------------------------------------------------------------------
 w = session.current(state, scenarios())
-plain = WhatIf(base=w.base, name=scenarios()[w.base].scenario.name, seed=w.seed)
+# A what-if file is compared with the scenario it extends; a whole scenario with itself, unchanged.
+compared = session.compared_with(scenarios(), w.base)
+plain = WhatIf(base=compared, name=scenarios()[compared].scenario.name, seed=w.seed)
 base_side, what_side = side(plain.key(), state.reps), side(w.key(), state.reps)
 token = whatif.to_token(w)
 st.query_params.from_dict({"w": token, "reps": str(state.reps)})
@@ -242,15 +243,18 @@ with tabs[2]:
         others = [c for c in codes if c != a]
         keep("why_b", others, "RUS" if "RUS" in others else others[0])
         b = c2.selectbox("and", others, key="why_b")
-        # A range slider learns it is one from its value, so the period is kept apart from it.
-        period = state.get("period", DEFAULT_PERIOD)
-        period = period if set(period) <= set(labels) else (labels[0], labels[-1])
+        # A range slider learns it is one from its value, so the period is kept apart from it; it
+        # starts at the what-if's first change, and again whenever that moves.
+        suggested = classroom.default_period(base_side.scenario, what_side.scenario)
+        if state.get("period_for") != suggested:
+            state.period, state.period_for = suggested, suggested
+        period = state.period if set(state.period) <= set(labels) else (labels[0], labels[-1])
         start, end = c3.select_slider(
             "Period",
             options=labels,
             value=period,
-            key="why_period",
-            on_change=lambda: state.update(period=state.why_period),
+            key=f"why_period@{suggested}",
+            on_change=lambda key=f"why_period@{suggested}": state.update(period=state[key]),
         )
         contributions, log, lines = classroom.why(what_side, a, b, labels.index(start), labels.index(end))
         for line in lines:

@@ -143,10 +143,14 @@ def test_why_tab_adds_up_and_names_its_events(app):
     app.selectbox(key="why_b").set_value("RUS").run()
     rows = charts.dataset(spec(app, "Why the scores moved"), "drivers")
     assert {r["direction"] for r in rows} == {"PAK->RUS", "RUS->PAK"}
-    said = " ".join(m.value for m in app.markdown if m.value.startswith("- PAK->RUS"))
+    said = " ".join(m.value for m in app.markdown if m.value.startswith("- How Pakistan regards Russia"))
     pak_rus = [r for r in rows if r["direction"] == "PAK->RUS"]
-    biggest = max(pak_rus, key=lambda r: abs(r["contribution"]))["driver"]
-    assert f"the biggest push was {biggest}" in said and "claims:" in said
+    change = sum(r["contribution"] for r in pak_rus)
+    along = max((r for r in pak_rus if r["contribution"] * change > 0), key=lambda r: abs(r["contribution"]))
+    against = max((r for r in pak_rus if r["contribution"] * change < 0), key=lambda r: abs(r["contribution"]))
+    # The sentence names what moved it the way it went, and what held it back: never the reverse.
+    assert f"most by {along['driver']}" in said and f"held back by {against['driver']}" in said and "claims:" in said
+    assert ("rose" in said) == (change > 0)
     log = app.dataframe[0].value
     lifted = log[(log["event"] == "embargo lifted") & (log["from"] == "RUS")]
     assert len(lifted) == 1 and lifted["claims"].iloc[0]
@@ -217,11 +221,19 @@ def test_reset_and_the_scenario_picker(app):
     app.selectbox(key=f"base@{gen(app)}").set_value("us_ties_mended.yaml").run()
     assert any("US restores" in c.value or "ties mend" in c.value for c in app.caption)
     events = charts.dataset(spec(app), "events")
-    assert any("restores" in e["label"] for e in events)
+    assert any("restores" in e["label"] and e["status"] == "added" for e in events)
+    # A what-if file is set against the scenario it extends, not against itself.
+    pak_usa = "Pakistan - United States"
+    assert series(app, pak_usa, "what-if")["2023Q1"] > series(app, pak_usa, "baseline")["2023Q1"] + 0.1
+    assert max(abs(r["difference"]) for r in charts.dataset(spec(app), "gaps")) > 0.1
 
 
 def test_only_the_open_tab_is_drawn_and_closed_tabs_keep_their_choices(app):
-    titles = lambda: {json.loads(c.proto.spec).get("title") or "alignments" for c in app.get("vega_lite_chart")}
+    def title(spec):
+        heading = spec.get("title") or spec.get("vconcat", [{}])[0].get("title", "")
+        return "alignments" if heading.startswith("Alignment of each pair") else heading
+
+    titles = lambda: {title(json.loads(c.proto.spec)) for c in app.get("vega_lite_chart")}
     assert titles() == {"alignments"}
     open_tab(app, "Why")
     app.selectbox(key="why_a").set_value("IND").run()

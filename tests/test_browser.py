@@ -131,3 +131,22 @@ def test_a_slider_moves_the_chart_and_nothing_leaves_localhost(page: Page, serve
     ]
     assert not outside, outside
     assert any(urlparse(u).hostname == "127.0.0.1" for u in hosts)
+
+
+MARKS = """(el) => Array.from(el.querySelectorAll('.mark-rect.role-mark path'))
+  .map(p => { const r = p.getBoundingClientRect(); return [r.width, r.height]; })"""  # a chart's bars, not its legend
+
+
+@pytest.mark.parametrize("width", [1024, 1440, 1920])
+def test_the_why_chart_is_drawn_at_every_page_width(page: Page, server: str, width: int):
+    """What is drawn, not the spec: the chart's box has a height and its bars are visibly tall."""
+    page.set_viewport_size({"width": width, "height": 1000})
+    page.goto(server)
+    wait_until_idle(page)
+    page.get_by_role("tab", name="Why").click()
+    wait_until_idle(page)
+    chart = page.locator("[data-testid=stVegaLiteChart]").filter(has_text="Why the scores moved").first
+    expect(chart).to_be_visible(timeout=60_000)
+    assert chart.bounding_box()["height"] > 150
+    bars = [h for w, h in chart.evaluate(MARKS) if w > 0]
+    assert len(bars) >= 8 and min(bars) > 15, bars  # eight drivers, each a bar taller than a line

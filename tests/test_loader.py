@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, SCENARIOS
@@ -133,3 +134,34 @@ def test_every_scenario_is_valid_and_points_editors_at_the_schema(path):
     assert "?" in s.description or path.name == "baseline.yaml", "a scenario's description states its question"
     if "extends:" in path.read_text():
         assert len(path.read_text().splitlines()) < 30, "a what-if should be a few lines over its base"
+
+
+def test_check_jsonschema_accepts_every_shipped_scenario_and_sweep_as_written():
+    """A client nobody here wrote reads the shipped schemas: every shipped file passes, what-ifs included."""
+    import shutil
+    import subprocess
+    import sys
+
+    tool = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or "check-jsonschema"
+    for schema, files in (
+        ("scenario.schema.json", sorted(SCENARIOS.glob("*.yaml"))),
+        ("sweep.schema.json", sorted((SCENARIOS / "sweeps").glob("*.yaml"))),
+    ):
+        done = subprocess.run(
+            [tool, "--schemafile", str(ROOT / schema), *map(str, files)], capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_check_jsonschema_refuses_what_the_loader_refuses(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    tool = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or "check-jsonschema"
+    path = tmp_path / "w.yaml"
+    path.write_text("extends: baseline\nevents:\n  - {type: arms_deal, from: PAK, to: RUS, date: 2021}\n")
+    done = subprocess.run(
+        [tool, "--schemafile", str(ROOT / "scenario.schema.json"), str(path)], capture_output=True, text=True
+    )
+    assert done.returncode == 1 and "arms_deal" in done.stdout

@@ -47,6 +47,16 @@ def _colour(field: str, title: str) -> dict:
     return {"field": field, "type": "nominal", "title": title, "scale": {"range": OKABE_ITO}}
 
 
+GAP_FLOOR = 0.1  # the gap axis spans at least +-0.1: a gap of 0.004 must look like what it is, nearly nothing
+
+
+def gap_domain(gaps: pd.DataFrame) -> list[float]:
+    """A symmetric gap axis: at least +-0.1, wider only for wider gaps (rounded up to a tenth)."""
+    widest = float(np.nanmax(np.abs(gaps["difference"]))) if len(gaps) else 0.0
+    half = max(GAP_FLOOR, np.ceil(widest * 10) / 10)
+    return [-half, half]
+
+
 def alignments(table: pd.DataFrame, gaps: pd.DataFrame, marks: pd.DataFrame, width: int = 600) -> dict:
     """Pair scores over time (baseline dashed, what-if solid, bands if any), the gap, and the events."""
     score = {
@@ -106,7 +116,13 @@ def alignments(table: pd.DataFrame, gaps: pd.DataFrame, marks: pd.DataFrame, wid
                 "mark": {"type": "line"},
                 "encoding": {
                     "x": YEAR,
-                    "y": {"field": "difference", "type": "quantitative", "title": "What-if minus baseline"},
+                    "y": {
+                        "field": "difference",
+                        "type": "quantitative",
+                        "title": "What-if minus baseline",
+                        "scale": {"domain": gap_domain(gaps)},
+                        "axis": {"format": "+.2f"},
+                    },
                     "color": _colour("pair", "Pair"),
                     "tooltip": [
                         {"field": "quarter"},
@@ -179,15 +195,22 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, quarter: str) -> dict:
     }
 
 
+BAR_ROW = 56  # pixels of plot per direction: the bars stay readable at any page width
+
+
 def drivers(table: pd.DataFrame) -> dict:
-    """Each driver's contribution to the change of each direction, stacked."""
+    """Each driver's contribution to the change of each direction, stacked.
+
+    The panel's height is the plot's own, a row per direction, with the legend below it.
+    """
+    directions = max(1, table["direction"].nunique()) if len(table) else 1
     bars = {
         "data": {"name": "drivers", "values": records(table)},
         "mark": {"type": "bar"},
         "encoding": {
-            "y": {"field": "direction", "type": "nominal", "title": "Direction (how the first regards the second)"},
+            "y": {"field": "direction", "type": "nominal", "title": "How the first regards the second"},
             "x": {"field": "contribution", "type": "quantitative", "title": "Contribution to the change in score"},
-            "color": _colour("driver", "Driver"),
+            "color": {**_colour("driver", "Driver"), "legend": {"orient": "bottom", "columns": 4}},
             "tooltip": [
                 {"field": "direction"},
                 {"field": "driver"},
@@ -196,12 +219,17 @@ def drivers(table: pd.DataFrame) -> dict:
             ],
         },
     }
-    # One layer, so the data stays inline with its name, like the other charts' (Streamlit moves top-level data).
+    # Inside a one-panel vconcat, like the alignments chart: its data stays inline with its name (Streamlit
+    # moves top-level data), and the panel keeps its own size (a top-level size is shared with the legend).
     return {
-        "title": "Why the scores moved: each driver's share of the change",
-        "width": 700,
-        "height": 140,
-        "layer": [bars],
+        "vconcat": [
+            {
+                "title": "Why the scores moved: each driver's share of the change",
+                "width": 640,
+                "height": BAR_ROW * directions,
+                **bars,
+            }
+        ]
     }
 
 

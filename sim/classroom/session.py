@@ -9,6 +9,8 @@ instead of being overwritten through the Session State API.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sim.classroom import whatif
 from sim.classroom.whatif import WhatIf
 from sim.scenario import ledger
@@ -57,6 +59,13 @@ def current(state, served: Served) -> WhatIf:
         seed=None if seed == served[base].scenario.seed else seed,
         world=state.loaded.world if same_base else {},
     )
+
+
+def compared_with(served: Served, base: str) -> str:
+    """What the what-if is set against: the served scenario its base file extends, or the base itself."""
+    files = served[base].files
+    parent = Path(files[1]).name if len(files) > 1 else None
+    return parent if parent in served else base
 
 
 def flip(state, event_id: str) -> None:

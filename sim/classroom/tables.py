@@ -56,9 +56,7 @@ class Side:
         return np.median(self.replicas.alignment[:, step], axis=0)
 
 
-def replication_seeds(seed: int, replications: int) -> np.ndarray:
-    """Seeds of the replications, derived from the run's seed; each one is a `tightrope run --seed`."""
-    return np.random.SeedSequence(seed).generate_state(replications, dtype=np.uint32)
+replication_seeds = ensemble.replication_seeds
 
 
 def run_side(scenario: Scenario, replications: int = 1, threads: int = 2) -> Side:
@@ -208,18 +206,67 @@ def why(side: Side, a: str, b: str, start: int, end: int) -> tuple[pd.DataFrame,
         }
         for e in (*explained["events"], *explained["related_events"])
     ]
-    lines = []
-    for direction, part in explained["directions"].items():
-        driver, push = max(part["drivers"].items(), key=lambda item: abs(item[1]))
-        basis = explained["basis"][driver]
-        claims = sorted({c for ids in basis.values() for c in ids})
-        lines.append(
-            f"{direction}: {part['from']:+.2f} to {part['to']:+.2f} from {side.world.date_label(start)} "
-            f"to {side.world.date_label(end)}; the biggest push was {driver} ({push:+.3f}), "
-            f"which rests on {', '.join(basis)} (claims: {', '.join(claims)})."
-        )
+    lines = [
+        because(side.world, direction, part, explained["basis"], start, end)
+        for direction, part in explained["directions"].items()
+    ]
     log_table = pd.DataFrame(log).sort_values("quarter", kind="stable") if log else pd.DataFrame(log)
     return pd.DataFrame(rows), log_table, lines
+
+
+THAW = ("2014Q1", "2019Q4")  # the years the sources call the thaw
+AFTER = 24  # quarters a what-if's period runs after its first change: the six years effects are measured over
+
+
+def first_change(base: Scenario, whatif: Scenario) -> str | None:
+    """The first quarter in which a what-if differs from its base: an event added or dropped, or the
+    start of the horizon if it sets an assumption or adds a state; None if it is the base itself."""
+    if whatif.assumptions != base.assumptions or set(whatif.actors) != set(base.actors) or whatif.seed != base.seed:
+        return whatif.horizon.start
+    added = whatif.events[len(base.events) :]
+    dropped = [e for e in base.events if e.id in set(whatif.drop_events) - set(base.drop_events)]
+    when = [dates.ordinal(e.date) for e in (*added, *dropped)]
+    return dates.label(min(when)) if when else None
+
+
+def default_period(base: Scenario, whatif: Scenario) -> tuple[str, str]:
+    """The Why tab's period: from the what-if's first change to six years on (within the horizon),
+    or the thaw of 2014-2019 when nothing has changed."""
+    start, end = dates.ordinal(whatif.horizon.start), dates.ordinal(whatif.horizon.end)
+    first = first_change(base, whatif)
+    if first is None:
+        inside = start <= dates.ordinal(THAW[0]) and dates.ordinal(THAW[1]) <= end
+        return THAW if inside else (dates.label(start), dates.label(end))
+    lo = dates.ordinal(first)
+    return dates.label(lo if lo < end else end - 1), dates.label(min(lo + AFTER, end))
+
+
+LEADING = 2  # drivers named on each side of a move
+
+
+def because(world: World, direction: str, part: dict, basis: dict, start: int, end: int) -> str:
+    """One sentence for a direction's move: which drivers pushed it the way it went, which held it
+    back, and what the largest rests on. A move up is never explained by its largest push down."""
+    a, b = direction.split("->")
+    change = part["to"] - part["from"]
+    way = "rose" if change > 0 else "fell" if change < 0 else "held"
+    sign = 1.0 if change >= 0 else -1.0
+    pushes = sorted(((d, v) for d, v in part["drivers"].items() if v * sign > 0), key=lambda dv: -abs(dv[1]))
+    holds = sorted(((d, v) for d, v in part["drivers"].items() if v * sign < 0), key=lambda dv: -abs(dv[1]))
+    named = lambda items: " and ".join(f"{d} ({v:+.2f})" for d, v in items[:LEADING])
+    text = (
+        f"How {world.names[a]} regards {world.names[b]} {way} by {change:+.2f} ({part['from']:+.2f} to "
+        f"{part['to']:+.2f}) from {world.date_label(start)} to {world.date_label(end)}"
+    )
+    if pushes:
+        text += f": {'pushed up' if sign > 0 else 'pushed down'} most by {named(pushes)}"
+    if holds:
+        text += f", held back by {named(holds)}"
+    if pushes:
+        lead = pushes[0][0]
+        gain, claims = next(iter(basis[lead].items()))
+        text += f". The {lead} driver rests on {gain} (claims: {', '.join(claims[:3])})"
+    return text + "."
 
 
 def claims_table() -> pd.DataFrame:

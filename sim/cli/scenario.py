@@ -12,6 +12,7 @@ from pathlib import Path
 from sim.scenario.errors import InputError, Problem, did_you_mean, shown
 
 FORMATS = (".csv", ".parquet", ".json")
+DEFAULT_SEEDS = 20
 
 
 def print_(*parts, **kwargs) -> None:
@@ -109,13 +110,33 @@ def cmd_run(args) -> int:
 
 
 def cmd_compare(args) -> int:
+    from sim.engine import ensemble
     from sim.model import report
-    from sim.model.mesa_model import run
 
+    if args.seeds < 1:
+        raise InputError.command_line(f"--seeds {args.seeds}: expected 1 or more")
     base_w, what_w = _world(args.base, args.set), _world(args.whatif, args.set)
     seed = args.seed if args.seed is not None else base_w.seed
-    table = report.compare(run(base_w, seed), run(what_w, seed), args.threshold)
-    print_(f"{what_w.name} against {base_w.name}, seed {seed}; a pair diverges once the gap reaches {args.threshold}")
+    seeds = [seed] if args.seeds == 1 else ensemble.replication_seeds(seed, args.seeds)
+    base, whatif = ensemble.run(base_w, seeds), ensemble.run(what_w, seeds)
+    table = report.compare_many(base, whatif, args.threshold)
+    one = args.seeds == 1
+    print_(
+        f"{what_w.name} against {base_w.name}, "
+        + (
+            f"seed {seed} alone: a single run's noise can read as an effect (drop --seeds 1 for {DEFAULT_SEEDS})"
+            if one
+            else f"median over {args.seeds} seeds (from seed {seed}), the same for both"
+        )
+        + f"; a pair diverges once the gap reaches {args.threshold}"
+        + ("" if one else ", 90 % of seeds agreeing")
+    )
+    added = sorted(set(what_w.codes) - set(base_w.codes))
+    if added:
+        print_(
+            f"(the what-if adds {', '.join(added)}: with more states every random draw lands elsewhere, so its "
+            "runs differ from the base's from the start; the medians over seeds are what compare)"
+        )
     print_(textwrap.fill(what_w.description, 88) + "\n")
     print_(f"  {'pair':<30} {'diverges':>9} {'widest gap':>11} {'when':>7} {'end gap':>8}   base -> what-if at end")
     for r in table.itertuples():
@@ -309,6 +330,12 @@ def add_parsers(sub) -> None:
     c.add_argument("whatif", help=where)
     scenario_options(c)
     c.add_argument("--threshold", type=float, default=0.05, help="gap that counts as divergence (default 0.05)")
+    c.add_argument(
+        "--seeds",
+        type=int,
+        default=DEFAULT_SEEDS,
+        help=f"compare the medians over this many seeds (default {DEFAULT_SEEDS}; 1 for the seed alone)",
+    )
     c.set_defaults(func=cmd_compare)
 
     e = sub.add_parser("explain", help="the drivers and events behind a pair's move, with their claims")

@@ -50,6 +50,11 @@ def concat(parts: list[Ensemble]) -> Ensemble:
     )
 
 
+def replication_seeds(seed: int, replications: int) -> np.ndarray:
+    """Seeds of replications, derived from one seed; each one is a `tightrope run --seed`."""
+    return np.random.SeedSequence(seed).generate_state(replications, dtype=np.uint32)
+
+
 def _per_run(R: int, x, shape: tuple = ()) -> np.ndarray:
     """A number or array, one copy per run ``(R, *shape)``: contiguous and writable (numba compiles
     read-only arrays, such as a broadcast view, apart)."""

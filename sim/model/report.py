@@ -88,6 +88,37 @@ def compare(base: Run, whatif: Run, threshold: float = 0.05) -> pd.DataFrame:
     return table.reindex(table["widest_gap"].abs().sort_values(ascending=False).index).reset_index(drop=True)
 
 
+def compare_many(base, whatif, threshold: float = 0.05, agree: float = 0.9) -> pd.DataFrame:
+    """:func:`compare` over many seeds (two :class:`~sim.engine.ensemble.Ensemble` of the same seeds):
+    the median gap per pair, and the quarter from which it reaches ``threshold`` with at least
+    ``agree`` of the seeds on its side, so that noise does not read as an effect."""
+    rows = []
+    world = base.world
+    codes = [c for c in world.codes if c in whatif.world.index]
+    for x, a in enumerate(codes):
+        for b in codes[x + 1 :]:
+            gaps = whatif.pair(a, b) - base.pair(a, b)  # (seeds, T)
+            median = np.median(gaps, axis=0)
+            side = np.mean(np.sign(gaps) == np.sign(median), axis=0)
+            over = np.flatnonzero((np.abs(median) >= threshold) & (side >= agree))
+            widest = int(np.argmax(np.abs(median)))
+            rows.append(
+                {
+                    "pair": f"{a}-{b}",
+                    "names": f"{world.names[a]} - {world.names[b]}",
+                    "diverges_from": world.date_label(int(over[0])) if over.size else "-",
+                    "widest_gap": float(median[widest]),
+                    "widest_at": world.date_label(widest),
+                    "end_gap": float(median[-1]),
+                    "base_end": float(np.median(base.pair(a, b)[:, -1])),
+                    "whatif_end": float(np.median(whatif.pair(a, b)[:, -1])),
+                    "agree_end": float(side[-1]),
+                }
+            )
+    table = pd.DataFrame(rows)
+    return table.reindex(table["widest_gap"].abs().sort_values(ascending=False).index).reset_index(drop=True)
+
+
 def explain(run: Run, a: str, b: str, start: int, end: int) -> dict:
     """Why a->b and b->a moved between steps ``start`` and ``end``: drivers, events and their claims."""
     i, j = run.world.index[a], run.world.index[b]

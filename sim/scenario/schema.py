@@ -49,8 +49,10 @@ Date = Annotated[
     AfterValidator(_date),
     WithJsonSchema(
         {
-            "type": "string",
-            "pattern": dates.DATE_PATTERN,
+            "anyOf": [
+                {"type": "string", "pattern": dates.DATE_PATTERN},
+                {"type": "integer", "minimum": dates.FIRST_YEAR, "maximum": dates.LAST_YEAR},
+            ],
             "description": f"A date, meaning the quarter it falls in: {dates.EXAMPLES}",
         }
     ),
@@ -195,7 +197,20 @@ class Scenario(Strict):
 
 
 def json_schema() -> str:
+    """The JSON Schema of a scenario file as written: a file with ``extends`` names only what it
+    changes, so the keys a whole scenario needs are required only of a file without it."""
     schema = Scenario.model_json_schema(by_alias=True)
+    whole = schema.pop("required")
+    schema["anyOf"] = [
+        {"required": ["extends"], "title": "a what-if: a few changes over the scenario it extends"},
+        {"required": whole, "title": "a whole scenario"},
+    ]
+    schema["properties"]["extends"] = {
+        "type": "string",
+        "minLength": 1,
+        "description": "The scenario this one inherits from: a shipped one by name (baseline) or a file "
+        "relative to this one (baseline.yaml)",
+    }
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Tightrope scenario"
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
