@@ -212,15 +212,18 @@ def cmd_explain(args) -> int:
 
 
 def _is_sweep(path: str) -> bool:
-    """A sweep file names a scenario and what to vary; anything else is read as a scenario."""
+    """A sweep file names a scenario and what to vary at its top level; anything else is read as a
+    scenario. Its lines say so, without parsing it twice."""
+    import re
+
     from sim.scenario.loader import find
-    from sim.scenario.yamlread import read
+    from sim.scenario.yamlread import read_bytes
 
     try:
-        data = read(find(path)).data
+        text = read_bytes(find(path), str(path)).decode("utf-8", errors="replace")
     except InputError:
         return False  # loading it as a scenario reports the problem
-    return isinstance(data, dict) and "vary" in data and "scenario" in data
+    return all(re.search(rf"^{key}\s*:", text, re.M) for key in ("vary", "scenario"))
 
 
 def cmd_validate(args) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_PROBLEMS = 50  # a file can be wrong in thousands of places; the first fifty say enough
 
@@ -49,9 +50,8 @@ class InputError(Exception):
         return cls([Problem("<command line>", 1, 1, message)])
 
 
-@dataclass(frozen=True)
-class Where:
-    """A position in a file, to hang a problem on."""
+class Where(NamedTuple):
+    """A position in a file, to hang a problem on (a tuple: a file has one for every value)."""
 
     file: str
     line: int

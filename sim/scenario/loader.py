@@ -242,6 +242,15 @@ def problems_from(
         elif e["type"] == "missing":
             problems.append(locate(doc, loc[:-1]).problem(f"{dotted(loc[:-1], doc)}: missing required key '{loc[-1]}'"))
         else:
+            if e["type"] == "too_long":
+                ctx, inherited = e.get("ctx", {}), " with those of the scenario it extends" if doc.local else ""
+                problems.append(
+                    locate(doc, loc).problem(
+                        f"{dotted(loc, doc)}: {ctx.get('actual_length', 0):,} items{inherited} "
+                        f"(expected at most {ctx.get('max_length', 0):,})"
+                    )
+                )
+                continue
             got = repr(e.get("input"))
             got = got if len(got) <= 40 else got[:37] + "..."
             msg = advice(e, loc, doc) or e["msg"].removeprefix("Value error, ")

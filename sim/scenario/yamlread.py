@@ -65,83 +65,158 @@ def _decode(name: str, raw: bytes) -> str:
     return text
 
 
-def _refuse_unsafe(name: str, text: str, loader=yaml.SafeLoader) -> None:
-    """Walk the parser's events once, before anything is built, and refuse what is unsafe."""
-    problems, depth, documents = [], 0, 0
-    try:
-        for event in yaml.parse(text, Loader=loader):
-            here = _where(name, event.start_mark)
-            if isinstance(event, yaml.AliasEvent):
-                problems.append(here.problem("YAML alias '*' is not allowed (write the value out in full)"))
-            elif getattr(event, "anchor", None):
-                problems.append(here.problem("YAML anchor '&' is not allowed (write the value out in full)"))
-            tag, implicit = getattr(event, "tag", None), getattr(event, "implicit", True)
-            explicit = tag is not None and not (implicit if isinstance(implicit, bool) else any(implicit))
-            if explicit:
-                problems.append(here.problem(f"YAML tag '{tag}' is not allowed (plain values only)"))
-            if isinstance(event, yaml.DocumentStartEvent):
+class _Stream:
+    """A document built from the parser's events in one pass: nothing unsafe is ever composed.
+
+    Aliases, anchors and explicit tags are refused as they come, and so is nesting deeper than
+    :data:`MAX_DEPTH`; every value and key keeps its position. Scalars are resolved and
+    constructed as ``yaml.safe_load`` would, each distinct one once.
+    """
+
+    STR, TIMESTAMP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"
+
+    def __init__(self, name: str, loader):
+        self.name, self.loader = name, loader
+        self.values, self.keys, self.problems = {}, {}, []
+        self._resolver, self._constructor = yaml.resolver.Resolver(), yaml.SafeLoader("")
+        self._scalars: dict = {}
+
+    def _scalar(self, event):
+        key = (event.value, event.implicit)
+        if key not in self._scalars:
+            tag = self._resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            if tag in (self.STR, self.TIMESTAMP):  # dates stay text, as written; the schema reads them
+                value = event.value
+            else:
+                try:
+                    value = self._constructor.construct_object(yaml.ScalarNode(tag, event.value))
+                except (ValueError, OverflowError, yaml.YAMLError):  # a scalar YAML cannot make into its type
+                    value = event.value
+            self._scalars[key] = value
+        return self._scalars[key]
+
+    def _refuse(self, event, here) -> bool:
+        """Problems with an event itself; True if it must not be built."""
+        bad = False
+        if isinstance(event, yaml.AliasEvent):
+            self.problems.append(here.problem("YAML alias '*' is not allowed (write the value out in full)"))
+            return True
+        if event.anchor:
+            self.problems.append(here.problem("YAML anchor '&' is not allowed (write the value out in full)"))
+            bad = True
+        implicit = event.implicit
+        if event.tag is not None and not (implicit if isinstance(implicit, bool) else any(implicit)):
+            self.problems.append(here.problem(f"YAML tag '{event.tag}' is not allowed (plain values only)"))
+            bad = True
+        return bad
+
+    def build(self, text: str):
+        """The document's data; raises InputError on anything unsafe or malformed."""
+        name, values, keys, problems = self.name, self.values, self.keys, self.problems
+        stack: list[list] = []  # [container, path, the key awaiting its value (mappings)]
+        root, documents, skip = None, 0, 0
+        for event in yaml.parse(text, Loader=self.loader):
+            kind = type(event)
+            if kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    problems.append(here.problem("more than one YAML document (expected one scenario per file)"))
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
+                    problems.append(
+                        Where(name, event.start_mark.line + 1, 1).problem(
+                            "more than one YAML document (expected one scenario per file)"
+                        )
+                    )
+                    break
+                continue
+            if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
+                continue
+            if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+                if skip:
+                    skip -= 1
+                else:
+                    stack.pop()
+                continue
+            mark = event.start_mark
+            here = Where(name, mark.line + 1, mark.column + 1)
+            opens = kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+            if skip:
+                skip += opens
+                continue
+            frame = stack[-1] if stack else None
+            if frame is not None and isinstance(frame[0], dict) and frame[2] is None:  # a key
+                if kind is not yaml.ScalarEvent:
+                    problems.append(here.problem("a key must be a plain word (expected 'name: value')"))
+                    skip, frame[2] = int(opens), False  # skip the key; its value goes nowhere
+                    continue
+                key = event.value
+                if key in frame[0]:
+                    problems.append(here.problem(f"duplicate key '{key}' (each key may appear once here)"))
+                    frame[2] = False
+                else:
+                    keys[frame[1] + (key,)] = here
+                    frame[2] = key
+                continue
+            if frame is not None and frame[2] is False:  # the value of a refused key
+                frame[2] = None
+                skip = int(opens)
+                continue
+            if self._refuse(event, here):
+                skip = int(opens) if kind is not yaml.AliasEvent else 0
+                if frame is not None and isinstance(frame[0], dict):
+                    frame[2] = None
+                continue
+            if frame is None:
+                path = ()
+            elif isinstance(frame[0], dict):
+                path = frame[1] + (frame[2],)
+            else:
+                path = frame[1] + (len(frame[0]),)
+            values[path] = here
+            if kind is yaml.ScalarEvent:
+                value = self._scalar(event)
+            else:
+                if len(stack) >= MAX_DEPTH:
                     problems.append(here.problem(f"nested more than {MAX_DEPTH} levels deep"))
                     break
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
+                value = {} if kind is yaml.MappingStartEvent else []
+            if frame is None:
+                root = value
+            elif isinstance(frame[0], dict):
+                frame[0][frame[2]] = value
+                frame[2] = None
+            else:
+                frame[0].append(value)
+            if opens:
+                stack.append([value, path, None])
             if len(problems) >= 20:
                 break
+        return root
+
+
+def _build(name: str, text: str, loader) -> object:
+    builder = _Stream(name, loader)
+    try:
+        data = builder.build(text)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        where = _where(name, mark) if mark else Where(name, 1, 1)
+        where = Where(name, mark.line + 1, mark.column + 1) if mark else Where(name, 1, 1)
         what = " ".join(filter(None, [err.context, err.problem]))
-        problems.append(where.problem(f"malformed YAML: {what} (expected valid YAML)"))
+        raise InputError([*builder.problems, where.problem(f"malformed YAML: {what} (expected valid YAML)")]) from None
     except yaml.reader.ReaderError as err:
         line, col = _line_col(text, err.position)
-        problems.append(
-            Problem(
-                name, line, col, f"control character U+{err.character:04X} is not allowed (expected printable text)"
-            )
-        )
+        raise InputError(
+            [
+                Problem(
+                    name, line, col, f"control character U+{err.character:04X} is not allowed (expected printable text)"
+                )
+            ]
+        ) from None
     except yaml.YAMLError as err:
-        problems.append(Where(name, 1, 1).problem(f"malformed YAML: {err} (expected valid YAML)"))
-    if problems:
-        raise InputError(problems)
-
-
-class _Builder:
-    def __init__(self, name: str):
-        self.name = name
-        self.values: dict = {}
-        self.keys: dict = {}
-        self.problems: list[Problem] = []
-        self._scalars = yaml.SafeLoader("")
-
-    def build(self, node, path: Path_):
-        self.values[path] = _where(self.name, node.start_mark)
-        if isinstance(node, yaml.MappingNode):
-            out = {}
-            for key_node, value_node in node.value:
-                here = _where(self.name, key_node.start_mark)
-                if not isinstance(key_node, yaml.ScalarNode):
-                    self.problems.append(here.problem("a key must be a plain word (expected 'name: value')"))
-                    continue
-                key = key_node.value
-                if key in out:
-                    self.problems.append(here.problem(f"duplicate key '{key}' (each key may appear once here)"))
-                    continue
-                self.keys[path + (key,)] = here
-                out[key] = self.build(value_node, path + (key,))
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            return node.value  # dates stay text, as written; the schema reads them (2019-02-30 too)
-        try:
-            return self._scalars.construct_object(node)
-        except (ValueError, OverflowError, yaml.YAMLError):  # a scalar YAML cannot make into its type
-            return node.value
+        raise InputError([Where(name, 1, 1).problem(f"malformed YAML: {err} (expected valid YAML)")]) from None
+    if builder.problems:
+        raise InputError(builder.problems)
+    if data is None:
+        raise InputError([Problem(name, 1, 1, "file is empty (expected a scenario mapping)")])
+    return Document(data, builder.values, builder.keys)
 
 
 def read(path: str | Path, display: str | None = None) -> Document:
@@ -181,18 +256,6 @@ def parse(raw: bytes, name: str) -> Document:
     """Parse YAML bytes that came from somewhere other than a file (an upload, an editor)."""
     text = _decode(name, raw)
     try:
-        _refuse_unsafe(name, text, FAST)
-        node = yaml.compose(text, Loader=FAST)
-    except (InputError, yaml.YAMLError, RecursionError):
-        _refuse_unsafe(name, text)  # again, for the Python parser's own account of what is wrong
-        try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-        except (yaml.YAMLError, RecursionError) as err:  # pragma: no cover - the event walk catches these first
-            raise InputError([Problem(name, 1, 1, f"malformed YAML: {err} (expected valid YAML)")]) from None
-    if node is None:
-        raise InputError([Problem(name, 1, 1, "file is empty (expected a scenario mapping)")])
-    builder = _Builder(name)
-    data = builder.build(node, ())
-    if builder.problems:
-        raise InputError(builder.problems)
-    return Document(data, builder.values, builder.keys)
+        return _build(name, text, FAST)
+    except InputError:
+        return _build(name, text, yaml.SafeLoader)  # again, for the Python parser's own account of what is wrong
