@@ -36,10 +36,6 @@ class Document:
     local: dict = field(default_factory=dict)  # (list key, index after a merge) -> the index in its own file
 
 
-def _where(file: str, mark) -> Where:
-    return Where(file, mark.line + 1, mark.column + 1)
-
-
 def _line_col(text: str, index: int) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
