@@ -7,6 +7,9 @@ built from the widgets, shared in the page's URL and shown as a scenario file.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import streamlit as st
 
 from sim.classroom import charts, session, sources, whatif
@@ -16,7 +19,8 @@ from sim.scenario import ledger, shipped
 from sim.scenario.schema import EVENT_KINDS
 from sim.scenario.yamlread import MAX_BYTES
 
-SCENARIOS = shipped.scenarios()
+# The folder of scenarios this server serves: the shipped ones, or a teacher's own folder.
+SCENARIOS = Path(os.environ.get("TIGHTROPE_SCENARIOS") or shipped.scenarios())
 
 st.set_page_config(page_title="Tightrope: the Pakistan-Russia thaw", layout="wide")
 state = st.session_state
@@ -24,13 +28,13 @@ state = st.session_state
 
 # --- cached, read-only: never mutate what these return --------------------------------
 @st.cache_resource
-def served():
+def served(folder: str):
     """The scenarios this app serves (those that load), and the problems of any that do not."""
-    return classroom.scenario_files(SCENARIOS)
+    return classroom.scenario_files(Path(folder))
 
 
 def scenarios():
-    return served()[0]
+    return served(str(SCENARIOS))[0]
 
 
 @st.cache_resource
@@ -64,10 +68,10 @@ loaded: WhatIf = state.loaded
 # --- sidebar: the what-if -------------------------------------------------------------
 with st.sidebar:
     st.header("Your what-if")
-    if served()[1]:
+    if served(str(SCENARIOS))[1]:
         st.warning(
             "Some scenario files could not be loaded and are left out:\n\n"
-            + "\n".join(f"- `{p}`" for p in served()[1][:10])
+            + "\n".join(f"- `{p}`" for p in served(str(SCENARIOS))[1][:10])
         )
     files = list(scenarios())
     base = st.selectbox(

@@ -248,3 +248,53 @@ def test_only_the_open_tab_is_drawn_and_closed_tabs_keep_their_choices(app):
         "IND->RUS",
         "RUS->IND",
     }
+
+
+def test_a_malformed_file_in_the_folder_is_listed_and_the_rest_still_load(tmp_path, monkeypatch):
+    import shutil
+
+    for path in ROOT.joinpath("scenarios").glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "broken.yaml").write_text("name: broken\ndescription: [unclosed\n")
+    monkeypatch.setenv("TIGHTROPE_SCENARIOS", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    warning = " ".join(w.value for w in at.warning)
+    assert "broken.yaml:" in warning and "could not be loaded" in warning
+    assert "US ties mended" in at.selectbox(key=f"base@{at.session_state['gen']}").options
+
+
+def test_an_uploaded_what_if_with_a_new_state_is_taken(app):
+    open_tab(app, "Scenario YAML")
+    app.session_state["yaml_text"] = (
+        "extends: baseline\nname: Iran joins\nactors:\n  IRN: {name: Iran}\n"
+        "initial:\n  - {between: [IRN, USA], value: -0.6}\n"
+    )
+    app.button[[b.label for b in app.button].index("Apply the YAML")].click().run()
+    assert not app.exception and not app.error
+    assert app.session_state["loaded"].world["actors"] == {"IRN": {"name": "Iran"}}
+    open_tab(app, "Network")
+    names = {n["code"] for n in charts.dataset(spec(app, "Who regards whom"), "nodes")}
+    assert "IRN" in names
+
+
+@pytest.mark.parametrize("extends", ["/etc/passwd", "../../etc/hostname", "/proc/self/environ", "/dev/zero"])
+def test_the_yaml_tab_never_opens_a_file_outside_the_served_scenarios(app, extends, monkeypatch):
+    opened = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda path, *a, **k: opened.append(str(path)) or real_open(path, *a, **k))
+    open_tab(app, "Scenario YAML")
+    app.session_state["yaml_text"] = f"extends: {extends}\nname: x\n"
+    app.button[[b.label for b in app.button].index("Apply the YAML")].click().run()
+    assert not app.exception
+    errors = " ".join(e.value for e in app.error)
+    assert "a scenario the app serves" in errors and "root:" not in errors
+    assert not [p for p in opened if not p.startswith(str(ROOT)) and "site-packages" not in p], opened
+
+
+def test_a_tampered_share_link_shows_a_reason_and_the_baseline():
+    at = start(w="eyJiYXNlIjoiLi4vLi4vZXRjL3Bhc3N3ZC55YW1sIn0", reps="9" * 5000)
+    assert not at.exception
+    assert any("could not be opened" in w.value for w in at.warning)
+    assert at.session_state["reps"] == 1

@@ -176,6 +176,14 @@ def test_resume_after_kill_9_finishes_without_duplicates(sweep, reference, tmp_p
     assert 3 <= done_before < 48 and not (out / "runs.parquet").exists()
     again = tightrope("batch", sweep, "--out", out, check=False)
     assert again.returncode == 2 and "--resume" in again.stderr
+    # Damage two finished chunks: one cut short, one with a flipped bit. Resuming must notice both.
+    finished = sorted(chunks.glob("done-*.json"))
+    assert len(finished) >= 2
+    cut, flipped = (chunks / f.name.replace("done-", "runs-").replace(".json", ".parquet") for f in finished[:2])
+    cut.write_bytes(cut.read_bytes()[: cut.stat().st_size // 2])
+    raw = bytearray(flipped.read_bytes())
+    raw[len(raw) // 3] ^= 0x04
+    flipped.write_bytes(bytes(raw))
     tightrope("batch", sweep, "--out", out, "--resume")
     table = runs(out)
     assert table["run"].is_unique
@@ -316,3 +324,18 @@ def test_a_batch_whose_every_worker_is_lost_says_so_within_seconds(tmp_path):
     assert "every Dask worker was lost" in err and "--resume" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
     assert len(list((out / ".chunks").glob("runs-*.parquet"))) >= 2  # what was done is kept
+
+
+def test_table_shows_how_often_by_the_value_of_a_varied_assumption(reference):
+    done = tightrope("table", reference, "--by", "aid_cut_share")
+    table = runs(reference)
+    share = table.groupby("aid_cut_share")["partners_by_2020"].mean()
+    assert "partners_by_2020 (share of runs) by aid_cut_share, 12 replications a point" in done.stdout
+    for value, s in share.items():
+        assert f"{s:.0%}" in done.stdout.split("partners_by_2020 (share of runs)")[1].split("\n\n")[0], (value, s)
+    assert "pak_rus_2025 (median) by aid_cut_share" in done.stdout
+    assert "partners_from (median of the runs that crossed)" in done.stdout
+    two = tightrope("table", reference, "--by", "hedging_gain", "aid_cut_share")
+    assert "by hedging_gain and aid_cut_share" in two.stdout
+    bad = tightrope("table", reference, "--by", "noise_sd", check=False)
+    assert bad.returncode == 2 and "expected one or two of the varied assumptions" in bad.stderr

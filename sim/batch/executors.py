@@ -37,6 +37,11 @@ def connect(scheduler: str | None, jobs: int):
         raise InputError.command_line(
             f"--scheduler {scheduler}: Dask is not installed (expected: pip install 'tightrope[cluster]')"
         ) from None
+    # Lost workers and rescheduled chunks are handled and reported here in one line each; the
+    # client's own log lines (with tracebacks) would only bury that line. "asyncio" too: a
+    # result abandoned when its worker died is reported by it as "never retrieved" on exit.
+    for name in ("distributed", "distributed.client", "asyncio"):  # the client's level is set apart
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     if scheduler == "local":
         cluster = LocalCluster(
             n_workers=jobs,

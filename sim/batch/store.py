@@ -50,6 +50,7 @@ def manifest(loaded: LoadedSweep, p: Plan, size: int) -> dict:
         "chunks": -(-p.runs // size),
         "varied": p.names,
         "outputs": [o.name for o in s.outputs],
+        "measures": {o.name: o.measure for o in s.outputs},
         "series_kept": bool(s.keep_series),
         "seeds": "run k: SeedSequence(seed).spawn(runs)[k].generate_state(1, uint32)[0]",
         "started": now(),

@@ -187,6 +187,48 @@ def cmd_plot(args) -> int:
     return 0
 
 
+def cmd_table(args) -> int:
+    """Each output by the values of one varied assumption (or two): how often a crossing happened,
+    the median of the rest, printed as plain text tables."""
+    import pandas as pd
+
+    from sim.batch import store
+    from sim.scenario import dates
+
+    out = Path(args.dir)
+    info = store.read_manifest(out)
+    if info is None or not info.get("finished"):
+        raise InputError.command_line(
+            f"{out}: not a finished batch folder (expected the --out of a completed 'tightrope batch')"
+        )
+    runs = pd.DataFrame(store.read_runs(out))
+    varied = info.get("varied", [])
+    by = args.by or varied[:1]
+    unknown = [b for b in by if b not in varied]
+    if unknown or not by or len(by) > 2:
+        raise InputError.command_line(
+            f"--by {' '.join(by)}: expected one or two of the varied assumptions ({', '.join(varied) or 'none'})"
+        )
+    measures = info.get("measures", {})
+    names = [o for o in info.get("outputs", []) if o in runs and o not in varied]
+    for name in names:
+        share = measures.get(name) == "crossed"
+        when = measures.get(name) == "first_crossing"
+        what = "share of runs" if share else "median of the runs that crossed" if when else "median"
+        table = runs.pivot_table(
+            index=by[0], columns=by[1] if len(by) > 1 else None, values=name, aggfunc="mean" if share else "median"
+        )
+        if share:
+            fmt = "{:.0%}".format
+        elif when:
+            fmt = lambda v: dates.label(int(round(v * 4)))  # noqa: E731 - a decimal year, shown as its quarter
+        else:
+            fmt = "{:+.3f}".format
+        print(f"{name} ({what}) by {' and '.join(by)}, {info['replications']} replications a point:")
+        print(table.to_string(float_format=fmt, na_rep="never" if when else "-") + "\n")
+    return 0
+
+
 def add_parsers(sub) -> None:
     def where(sp):
         sp.add_argument(
@@ -222,6 +264,11 @@ def add_parsers(sub) -> None:
     where(s)
     s.add_argument("--png", metavar="FILE", help="bar chart (default DIR/sensitivity-METHOD.png)")
     s.set_defaults(func=cmd_sensitivity)
+
+    t = sub.add_parser("table", help="a finished batch's outputs by the values of one or two varied assumptions")
+    t.add_argument("dir")
+    t.add_argument("--by", nargs="+", metavar="NAME", help="one or two varied assumptions (default: the first)")
+    t.set_defaults(func=cmd_table)
 
     p = sub.add_parser("plot", help="fan chart (median, 10-90 %%) of a kept series over time")
     p.add_argument("dir")
