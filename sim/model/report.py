@@ -62,30 +62,37 @@ def final_scores(run: Run) -> pd.DataFrame:
     return pd.DataFrame(final, index=names, columns=names)
 
 
+def _gap_row(world, a: str, b: str, gap: np.ndarray, over: np.ndarray, base_end: float, whatif_end: float) -> dict:
+    widest = int(np.argmax(np.abs(gap)))
+    return {
+        "pair": f"{a}-{b}",
+        "names": f"{world.names[a]} - {world.names[b]}",
+        "diverges_from": world.date_label(int(over[0])) if over.size else "-",
+        "widest_gap": float(gap[widest]),
+        "widest_at": world.date_label(widest),
+        "end_gap": float(gap[-1]),
+        "base_end": base_end,
+        "whatif_end": whatif_end,
+    }
+
+
+def _widest_first(rows: list[dict]) -> pd.DataFrame:
+    table = pd.DataFrame(rows)
+    return table.reindex(table["widest_gap"].abs().sort_values(ascending=False).index).reset_index(drop=True)
+
+
 def compare(base: Run, whatif: Run, threshold: float = 0.05) -> pd.DataFrame:
     """Per pair: when the what-if first departs from the baseline by ``threshold``, the widest gap, the end gap."""
     rows = []
     codes = [c for c in base.codes if c in whatif.world.index]
-    names = base.world.names
     for x, a in enumerate(codes):
         for b in codes[x + 1 :]:
             gap = whatif.pair(a, b) - base.pair(a, b)
             over = np.flatnonzero(np.abs(gap) >= threshold)
-            widest = int(np.argmax(np.abs(gap)))
             rows.append(
-                {
-                    "pair": f"{a}-{b}",
-                    "names": f"{names[a]} - {names[b]}",
-                    "diverges_from": base.date_label(int(over[0])) if over.size else "-",
-                    "widest_gap": float(gap[widest]),
-                    "widest_at": base.date_label(widest),
-                    "end_gap": float(gap[-1]),
-                    "base_end": float(base.pair(a, b)[-1]),
-                    "whatif_end": float(whatif.pair(a, b)[-1]),
-                }
+                _gap_row(base.world, a, b, gap, over, float(base.pair(a, b)[-1]), float(whatif.pair(a, b)[-1]))
             )
-    table = pd.DataFrame(rows)
-    return table.reindex(table["widest_gap"].abs().sort_values(ascending=False).index).reset_index(drop=True)
+    return _widest_first(rows)
 
 
 def compare_many(base, whatif, threshold: float = 0.05, agree: float = 0.9) -> pd.DataFrame:
@@ -93,30 +100,16 @@ def compare_many(base, whatif, threshold: float = 0.05, agree: float = 0.9) -> p
     the median gap per pair, and the quarter from which it reaches ``threshold`` with at least
     ``agree`` of the seeds on its side, so that noise does not read as an effect."""
     rows = []
-    world = base.world
-    codes = [c for c in world.codes if c in whatif.world.index]
+    codes = [c for c in base.world.codes if c in whatif.world.index]
     for x, a in enumerate(codes):
         for b in codes[x + 1 :]:
             gaps = whatif.pair(a, b) - base.pair(a, b)  # (seeds, T)
             median = np.median(gaps, axis=0)
             side = np.mean(np.sign(gaps) == np.sign(median), axis=0)
             over = np.flatnonzero((np.abs(median) >= threshold) & (side >= agree))
-            widest = int(np.argmax(np.abs(median)))
-            rows.append(
-                {
-                    "pair": f"{a}-{b}",
-                    "names": f"{world.names[a]} - {world.names[b]}",
-                    "diverges_from": world.date_label(int(over[0])) if over.size else "-",
-                    "widest_gap": float(median[widest]),
-                    "widest_at": world.date_label(widest),
-                    "end_gap": float(median[-1]),
-                    "base_end": float(np.median(base.pair(a, b)[:, -1])),
-                    "whatif_end": float(np.median(whatif.pair(a, b)[:, -1])),
-                    "agree_end": float(side[-1]),
-                }
-            )
-    table = pd.DataFrame(rows)
-    return table.reindex(table["widest_gap"].abs().sort_values(ascending=False).index).reset_index(drop=True)
+            ends = (float(np.median(base.pair(a, b)[:, -1])), float(np.median(whatif.pair(a, b)[:, -1])))
+            rows.append({**_gap_row(base.world, a, b, median, over, *ends), "agree_end": float(side[-1])})
+    return _widest_first(rows)
 
 
 def explain(run: Run, a: str, b: str, start: int, end: int) -> dict:
