@@ -89,9 +89,7 @@ def compare(base: Run, whatif: Run, threshold: float = 0.05) -> pd.DataFrame:
         for b in codes[x + 1 :]:
             gap = whatif.pair(a, b) - base.pair(a, b)
             over = np.flatnonzero(np.abs(gap) >= threshold)
-            rows.append(
-                _gap_row(base.world, a, b, gap, over, float(base.pair(a, b)[-1]), float(whatif.pair(a, b)[-1]))
-            )
+            rows.append(_gap_row(base.world, a, b, gap, over, float(base.pair(a, b)[-1]), float(whatif.pair(a, b)[-1])))
     return _widest_first(rows)
 
 
