@@ -35,7 +35,7 @@ test: $(VENV)/.test-installed chromium lint
 	$(BIN)/python -m pytest -q
 
 # ruff, configured in pyproject.toml: `make lint` checks (make test runs it), `make fmt` rewrites.
-LINTED := sim app.py benchmarks tests
+LINTED := sim app.py app_pages benchmarks tests
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check $(LINTED)

@@ -13,8 +13,9 @@ PAK_RUS = "Pakistan - Russia"
 
 
 def start(**query) -> AppTest:
+    """The teacher's page (a link may name another), its first run done."""
     at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update(query)
+    at.query_params.update({"page": "teacher", **query})
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -258,6 +259,7 @@ def test_a_malformed_file_in_the_folder_is_listed_and_the_rest_still_load(tmp_pa
     (tmp_path / "broken.yaml").write_text("name: broken\ndescription: [unclosed\n")
     monkeypatch.setenv("TIGHTROPE_SCENARIOS", str(tmp_path))
     at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["page"] = "teacher"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     warning = " ".join(w.value for w in at.warning)

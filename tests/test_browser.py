@@ -7,6 +7,7 @@ sleeps. Fails if any request leaves 127.0.0.1.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -104,7 +105,7 @@ def test_a_slider_moves_the_chart_and_nothing_leaves_localhost(page: Page, serve
     hosts: list[str] = []
     page.on("request", lambda request: hosts.append(request.url))
     page.set_viewport_size({"width": 1400, "height": 1000})
-    page.goto(server)
+    page.goto(f"{server}/?page=teacher")
     wait_until_idle(page)
     chart = page.locator("[data-testid=stVegaLiteChart]").first
     expect(chart).to_be_visible(timeout=60_000)
@@ -141,7 +142,7 @@ MARKS = """(el) => Array.from(el.querySelectorAll('.mark-rect.role-mark path'))
 def test_the_why_chart_is_drawn_at_every_page_width(page: Page, server: str, width: int):
     """What is drawn, not the spec: the chart's box has a height and its bars are visibly tall."""
     page.set_viewport_size({"width": width, "height": 1000})
-    page.goto(server)
+    page.goto(f"{server}/?page=teacher")
     wait_until_idle(page)
     page.get_by_role("tab", name="Why").click()
     wait_until_idle(page)
@@ -150,3 +151,57 @@ def test_the_why_chart_is_drawn_at_every_page_width(page: Page, server: str, wid
     assert chart.bounding_box()["height"] > 150
     bars = [h for w, h in chart.evaluate(MARKS) if w > 0]
     assert len(bars) >= 8 and min(bars) > 15, bars  # eight drivers, each a bar taller than a line
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_a_student_predicts_runs_reads_the_why_and_prints_the_result(page: Page, server: str, tmp_path: Path):
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.goto(server)  # the student's page is the default
+    wait_until_idle(page)
+    page.get_by_test_id("stSelectbox").filter(has_text="Lesson").click()
+    page.get_by_role("option", name="Lesson 4. Russia arms Pakistan").click()
+    expect(page.get_by_role("heading", name="Can Russia sell its newest fighters")).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
+    run = page.get_by_role("button", name="Run the model")
+    expect(run).to_be_disabled()
+    page.get_by_text("further apart (a lower score)").click()
+    expect(page.get_by_role("radio", name="further apart (a lower score)")).to_be_checked()
+    expect(run).to_be_enabled(timeout=60_000)  # once the page has rerun with the prediction
+    run.click()
+    wait_until_idle(page)
+    sentence = page.get_by_role("heading", name=re.compile(r"^India-Russia is [0-9.]+ (higher|lower) in 2025Q1"))
+    expect(sentence).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(re.compile(r"Your prediction (held|did not hold)"))).to_be_visible()
+    chart = page.locator("[data-testid=stVegaLiteChart]").filter(has_text="Alignment of each pair").first
+    expect(chart).to_be_visible()
+    assert chart.bounding_box()["height"] > 200
+
+    page.get_by_text("Why did it change?").click()
+    wait_until_idle(page)
+    why = page.locator("[data-testid=stVegaLiteChart]").filter(has_text="Where the difference came from").first
+    expect(why).to_be_visible(timeout=60_000)
+    bars = [h for w, h in why.evaluate(MARKS) if w > 0]
+    assert len(bars) >= 4 and max(bars) > 15, bars
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download my result (a page to print)").click()
+    report = tmp_path / "result.html"
+    download.value.save_as(report)
+    text = report.read_text(encoding="utf-8")
+    assert "India-Russia is" in text and "I predicted: <b>lower</b>" in text
+
+    printed = page.context.new_page()
+    printed.goto(report.as_uri())
+    image = printed.locator("img")
+    expect(image).to_be_visible()
+    assert printed.evaluate("() => document.images[0].complete && document.images[0].naturalWidth") > 800
+    printed.emulate_media(media="print")
+    assert image.bounding_box()["height"] > 150  # the chart keeps its size in print
+    for paper in ("A4", "Letter"):
+        pdf = printed.pdf(format=paper)
+        assert 1 <= pdf_pages(pdf) <= 2, (paper, pdf_pages(pdf))
+        assert b"/Subtype /Image" in pdf or b"/Subtype/Image" in pdf  # the chart is in the PDF
+    printed.close()

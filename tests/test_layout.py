@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-MODULES = sorted((ROOT / "sim").rglob("*.py")) + [ROOT / "app.py"]
+MODULES = sorted((ROOT / "sim").rglob("*.py")) + sorted((ROOT / "app_pages").glob("*.py")) + [ROOT / "app.py"]
 NAMEDTUPLE_API = {"_fields", "_asdict", "_replace", "_make"}  # public, though they start with "_"
 
 

@@ -198,7 +198,7 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, quarter: str) -> dict:
 BAR_ROW = 56  # pixels of plot per direction: the bars stay readable at any page width
 
 
-def drivers(table: pd.DataFrame) -> dict:
+def drivers(table: pd.DataFrame, title: str = "Why the scores moved: each driver's share of the change") -> dict:
     """Each driver's contribution to the change of each direction, stacked.
 
     The panel's height is the plot's own, a row per direction, with the legend below it.
@@ -221,16 +221,7 @@ def drivers(table: pd.DataFrame) -> dict:
     }
     # Inside a one-panel vconcat, like the alignments chart: its data stays inline with its name (Streamlit
     # moves top-level data), and the panel keeps its own size (a top-level size is shared with the legend).
-    return {
-        "vconcat": [
-            {
-                "title": "Why the scores moved: each driver's share of the change",
-                "width": 640,
-                "height": BAR_ROW * directions,
-                **bars,
-            }
-        ]
-    }
+    return {"vconcat": [{"title": title, "width": 640, "height": BAR_ROW * directions, **bars}]}
 
 
 def history(path: pd.DataFrame, marks: pd.DataFrame, flows: pd.DataFrame, width: int = 600) -> dict:

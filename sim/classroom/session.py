@@ -140,3 +140,11 @@ def start(state, served: Served, query: dict) -> None:
         state.link_problem = str(err)
     reps = str(query.get("reps", "1"))
     state.reps = min(max(int(reps), 1), 500) if reps.isdigit() and len(reps) <= 3 else 1
+
+
+def link(page_url: str | None, query: dict[str, str]) -> str:
+    """The full link that opens this page as it is: the page's address (without its own query) and ``query``."""
+    from urllib.parse import urlencode
+
+    address = (page_url or "").split("?", 1)[0].split("#", 1)[0] or "http://localhost:8501/"
+    return f"{address}?{urlencode(query)}"

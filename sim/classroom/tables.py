@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -29,22 +30,30 @@ DEFAULT_PAIRS = (("PAK", "RUS"), ("PAK", "USA"), ("RUS", "IND"), ("IND", "USA"))
 BAND = (10, 90)  # percentiles of the uncertainty band
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Side:
-    """One scenario, run: the seeded run and, if asked for, its replications."""
+    """One scenario, run: its seeded run through the compiled engine (scores and drivers) and, if
+    asked for, its replications. The Mesa run with its event log is made the first time it is read."""
 
     scenario: Scenario
-    run: Run
+    world: World
+    seeded: Ensemble  # one run, the scenario's seed, with each driver's contributions
     replicas: Ensemble | None
 
+    @cached_property
+    def run(self) -> Run:
+        """The seeded run through the Mesa model, with the event log (the Why tab, the CSV)."""
+        return mesa_model.run(self.world)
+
     @property
-    def world(self) -> World:
-        return self.run.world
+    def contributions(self) -> np.ndarray:
+        """Each driver's share of every move of the seeded run, ``(T, drivers, n, n)``."""
+        return self.seeded.contributions[0]
 
     def pair(self, a: str, b: str) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
         """The pair's mean score over time: the centre line and the band (None for one run)."""
         if self.replicas is None:
-            return self.run.pair(a, b), None, None
+            return self.seeded.pair(a, b)[0], None, None
         series = self.replicas.pair(a, b)
         low, mid, high = np.percentile(series, [BAND[0], 50, BAND[1]], axis=0)
         return mid, low, high
@@ -52,7 +61,7 @@ class Side:
     def alignment_at(self, step: int) -> np.ndarray:
         """Scores at one step: the seeded run's, or the median of the replications."""
         if self.replicas is None:
-            return self.run.alignment[step]
+            return self.seeded.alignment[0, step]
         return np.median(self.replicas.alignment[:, step], axis=0)
 
 
@@ -62,16 +71,16 @@ replication_seeds = ensemble.replication_seeds
 def run_side(scenario: Scenario, replications: int = 1, threads: int = 2) -> Side:
     """The seeded run and, for more than one replication, the ensemble split over ``threads``.
 
-    numpy releases the GIL in its loops, so the halves overlap; each replication is the
-    same whichever half it lands in (a test checks), so the split changes nothing but time.
+    The compiled loop runs without the GIL, so the parts overlap; each replication is the
+    same whichever part it lands in (a test checks), so the split changes nothing but time.
     """
     world = compile(scenario)
     with ThreadPoolExecutor(threads) as pool:
-        seeded = pool.submit(mesa_model.run, world)
+        seeded = pool.submit(ensemble.run, world, [world.seed], None, True)
         chunks = np.array_split(replication_seeds(scenario.seed, replications), threads) if replications > 1 else []
         parts = [pool.submit(ensemble.run, world, chunk) for chunk in chunks if chunk.size]
         replicas = ensemble.concat([p.result() for p in parts]) if parts else None
-        return Side(scenario, seeded.result(), replicas)
+        return Side(scenario, world, seeded.result(), replicas)
 
 
 def scenario_files(directory: Path) -> tuple[dict[str, Loaded], list[str]]:

@@ -21,12 +21,12 @@ def _actor(code: str, actors: dict, loc: tuple) -> Iterator[Finding]:
         yield loc, f"unknown actor '{code}' ({did_you_mean(code, actors)}expected one of: {', '.join(actors)})", False
 
 
-def _claims(ids: list[str], loc: tuple) -> Iterator[Finding]:
+def _claims(ids: list[str], loc: tuple, key: str = "claims") -> Iterator[Finding]:
     known = ledger.claims()
     for i, cid in enumerate(ids):
         if cid not in known:
             yield (
-                loc + ("claims", i),
+                loc + (key, i),
                 f"unknown claim '{cid}' ({did_you_mean(cid, known)}expected an id from seeds/claims.yaml; "
                 "see 'tightrope claims')",
                 False,
@@ -129,3 +129,18 @@ def check(s: Scenario) -> Iterator[Finding]:
             yield loc, f"{name} = {value} is out of range (expected {a.low} to {a.high}: {a.unit})", False
         if not isinstance(setting, float | int):
             yield from _claims(setting.claims, loc)
+
+    if s.lesson is not None:
+        loc = ("lesson", "predict")
+        a, b = s.lesson.predict.pair
+        for k, code in enumerate((a, b)):
+            yield from _actor(code, actors, loc + ("pair", k))
+        if a == b:
+            yield loc + ("pair",), "a prediction needs two different actors (expected e.g. pair: [PAK, RUS])", False
+        if not start <= dates.ordinal(s.lesson.predict.at) <= end:
+            yield (
+                loc + ("at",),
+                f"{s.lesson.predict.at} is outside the horizon {s.horizon.start}..{s.horizon.end}",
+                False,
+            )
+        yield from _claims(s.lesson.quotes, ("lesson",), "quotes")

@@ -81,6 +81,14 @@ class Assumption(_Entry):
         return self
 
 
+class Lever(_Entry):
+    """A student's lever: one plain question over assumptions it scales together."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    question: str = Field(min_length=1, max_length=200)
+    assumptions: list[str] = Field(min_length=1)
+
+
 def _read(name: str) -> object:
     with open(shipped.seeds() / name, encoding="utf-8") as fh:
         return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml if there is one
@@ -99,6 +107,11 @@ def claims() -> dict[str, Claim]:
 @functools.cache
 def assumptions() -> dict[str, Assumption]:
     return {a.name: a for a in (Assumption(**row) for row in _read("assumptions.yaml"))}
+
+
+@functools.cache
+def levers() -> dict[str, Lever]:
+    return {lv.name: lv for lv in (Lever(**row) for row in _read("levers.yaml"))}
 
 
 _TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})

@@ -180,6 +180,30 @@ class Horizon(Strict):
     end: Date = "2030Q4"
 
 
+class Prediction(Strict):
+    """What a student predicts before the run: which way the pair's score goes against the base."""
+
+    pair: tuple[Code, Code]
+    at: Date = Field(description="The quarter the prediction is about, e.g. 2025Q1")
+    prompt: str = Field(min_length=1, max_length=300, description="The question put to the student")
+
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
+
+class Lesson(Strict):
+    """What a what-if teaches: a guiding question, a prediction to commit before the result is shown,
+    questions to discuss after it, and the quotes to read."""
+
+    number: int = Field(ge=1, le=99, description="Its place in the lesson pack (docs/teaching.md)")
+    question: Text
+    predict: Prediction
+    discuss: list[Text] = Field(min_length=1, max_length=6)
+    quotes: list[ClaimId] = Field(
+        min_length=1, max_length=8, description="Ids of claims in seeds/claims.yaml to read before predicting"
+    )
+
+
 class Scenario(Strict):
     """A what-if: who the states are, where they start, what happens, and what is assumed."""
 
@@ -194,6 +218,7 @@ class Scenario(Strict):
     assumptions: dict[str, float | AssumptionSetting] = Field(default_factory=dict)
     events: list[Event] = Field(default_factory=list, max_length=5000)
     drop_events: list[str] = Field(default_factory=list, description="Ids of inherited events to leave out")
+    lesson: Lesson | None = Field(None, description="The lesson this what-if is built for (the classroom app)")
 
 
 def json_schema() -> str:

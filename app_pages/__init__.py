@@ -1,0 +1,1 @@
+"""The classroom app's pages (Streamlit layout over sim/); app.py picks one."""
