@@ -127,6 +127,17 @@ def test_a_slider_moves_the_chart_and_nothing_leaves_localhost(page: Page, serve
     if os.environ.get("TIGHTROPE_SCREENSHOT"):
         shutil.copyfile(shot, os.environ["TIGHTROPE_SCREENSHOT"])
 
+    page.get_by_role("tab", name="Share and export").click()
+    wait_until_idle(page)
+    link = page.locator("[data-testid=stCode]").first.inner_text().strip()
+    assert link.startswith(f"{server}/?") and "w=" in link, link  # a whole link, not a bare query
+    opened = page.context.new_page()
+    opened.goto(link)
+    wait_until_idle(opened)
+    shared = opened.locator("[data-testid=stSlider]").filter(has_text="hedging_gain").locator("input[type=range]")
+    expect(shared).to_have_value(slider.get_attribute("max"), timeout=60_000)  # the same what-if
+    opened.close()
+
     outside = [
         u for u in hosts if urlparse(u).scheme in ("http", "https", "ws", "wss") and urlparse(u).hostname != "127.0.0.1"
     ]

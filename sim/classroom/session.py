@@ -144,7 +144,7 @@ def start(state, served: Served, query: dict) -> None:
 
 def link(page_url: str | None, query: dict[str, str]) -> str:
     """The full link that opens this page as it is: the page's address (without its own query) and ``query``."""
-    from urllib.parse import urlencode
+    from urllib.parse import urlencode, urlsplit, urlunsplit
 
-    address = (page_url or "").split("?", 1)[0].split("#", 1)[0] or "http://localhost:8501/"
-    return f"{address}?{urlencode(query)}"
+    parts = urlsplit(page_url or "http://localhost:8501/")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
