@@ -98,7 +98,8 @@ def main() -> None:
     print(f"  {'':26s} {'AppTest.run':>11s} {'script':>9s} {'CPU':>9s}   whole rerun against the cached one")
     for name, samples in times.items():
         whole, script, cpu = (statistics.median(x[k] for x in samples) for k in range(3))
-        print(f"  {name:26s} {whole * 1000:8.1f} ms {script * 1000:6.1f} ms {cpu * 1000:6.1f} ms   x{whole / cached:5.2f}")
+        ms = f"{whole * 1000:8.1f} ms {script * 1000:6.1f} ms {cpu * 1000:6.1f} ms"
+        print(f"  {name:26s} {ms}   x{whole / cached:5.2f}")
 
 
 if __name__ == "__main__":
