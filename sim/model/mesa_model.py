@@ -18,6 +18,7 @@ from sim.model import decisions, events
 from sim.model import dynamics as dyn
 from sim.model.agents import StateAgent
 from sim.model.decisions import RULES
+from sim.model.events import Scheduled
 from sim.model.run import LoggedEvent, Run
 from sim.model.world import World
 from sim.scenario import ledger
@@ -57,6 +58,7 @@ class AlignmentModel(mesa.Model):
         self.contributions = np.zeros((world.n_steps, len(dyn.DRIVERS), n, n))
         self.alignment[0] = world.A0
         self.log: list[LoggedEvent] = []
+        self.added: dict[int, list[tuple[Scheduled, str]]] = {}  # events decided during the run
         self.chances: dict[str, np.ndarray] = {}
         self.draws: dict[str, np.ndarray] = {}
 
@@ -92,9 +94,16 @@ class AlignmentModel(mesa.Model):
         )
 
     # --- the quarter ---------------------------------------------------------------
+    def add(self, t: int, event: Scheduled, origin: str) -> None:
+        """An event decided while the run goes on (a player's move, a teacher's), landing in quarter ``t``
+        after the scenario's own; ``origin`` is who decided it, for the log."""
+        if t <= self.quarter:
+            raise ValueError(f"quarter {t} has already run (the run is at {self.quarter})")
+        self.added.setdefault(t, []).append((event, origin))
+
     def _land_authored(self, t: int) -> None:
         codes = self.world.codes
-        for e in self.world.schedule[t]:
+        for e, origin in (*((e, "scenario") for e in self.world.schedule[t]), *self.added.get(t, ())):
             events.land(self.S, self.L, e.type, e.source, e.targets, e.magnitude)
             for target in e.targets:
                 self.log.append(
@@ -105,7 +114,7 @@ class AlignmentModel(mesa.Model):
                         codes[e.source],
                         codes[target],
                         e.magnitude,
-                        "scenario",
+                        origin,
                         e.label,
                         e.claims,
                     )

@@ -144,3 +144,43 @@ def check(s: Scenario) -> Iterator[Finding]:
                 False,
             )
         yield from _claims(s.lesson.quotes, ("lesson",), "quotes")
+
+    if s.game is not None:
+        yield from _game(s, actors, start, end)
+
+
+def _game(s: Scenario, actors: dict, start: int, end: int) -> Iterator[Finding]:
+    g = s.game
+    first, last = dates.ordinal(f"{g.first_year}Q1"), dates.ordinal(f"{g.first_year + g.turns - 1}Q4")
+    if not start < first or last > end:
+        yield (
+            ("game", "first_year"),
+            f"{g.turns} turns from {g.first_year} run outside the horizon {s.horizon.start}..{s.horizon.end} "
+            "(expected the first turn after the start and the last within the end)",
+            False,
+        )
+    if g.short_turns > g.turns:
+        yield ("game", "short_turns"), f"short_turns {g.short_turns} is more than turns {g.turns}", False
+    yield from _claims(g.accept_claims, ("game",), "accept_claims")
+    for name, action in g.actions.items():
+        loc = ("game", "actions", name)
+        if action.kind == "request" and action.event != "arms_sale":
+            yield loc + ("event",), "a request is for an arms sale (expected event: arms_sale)", False
+        if action.event in ("aid_cut", "aid_restored") and (action.kind != "own" or action.magnitude > 1):
+            yield loc, "an aid action is kind: own, its magnitude a share of at most 1", False
+        if action.event == "threat_shock":
+            yield loc + ("event",), "a threat is not a player's move (expected another event type)", False
+        yield from _claims(action.claims, loc)
+    for code, role in g.roles.items():
+        loc = ("game", "roles", code)
+        yield from _actor(code, actors, loc)
+        yield from _claims(role.claims, loc)
+        for k, objective in enumerate(role.objectives):
+            at = loc + ("objectives", k)
+            a, b = objective.codes()
+            keys = (("pair", 0), ("pair", 1)) if objective.pair else (("from",), ("to",))
+            for key, c in zip(keys, (a, b)):
+                yield from _actor(c, actors, at + key)
+            if a == b:
+                yield at, "an objective needs two different actors", False
+            yield from _claims(objective.claims, at)

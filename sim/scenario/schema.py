@@ -204,6 +204,76 @@ class Lesson(Strict):
     )
 
 
+class Objective(Strict):
+    """A role's goal: a pair's score (``pair``, the mean of both directions) or one direction
+    (``from``/``to``) above or below a level, at the game's end or at the end of every turn."""
+
+    label: Text
+    pair: tuple[Code, Code] | None = None
+    from_: Code | None = Field(None, alias="from")
+    to: Code | None = None
+    above: float | None = Field(None, ge=-1, le=1)
+    below: float | None = Field(None, ge=-1, le=1)
+    when: Literal["end", "throughout"] = "end"
+    claims: Claims = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_each(self):
+        if (self.pair is None) == (self.from_ is None and self.to is None):
+            raise ValueError("give either 'pair: [X, Y]' or both 'from' and 'to'")
+        if self.pair is None and (self.from_ is None or self.to is None):
+            raise ValueError("give both 'from' and 'to'")
+        if (self.above is None) == (self.below is None):
+            raise ValueError("give one of 'above' or 'below'")
+        return self
+
+    def codes(self) -> tuple[str, str]:
+        return self.pair if self.pair is not None else (self.from_, self.to)
+
+
+class Role(Strict):
+    """A state a team can play: its brief and its objectives."""
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    brief: Annotated[str, StringConstraints(min_length=1, max_length=1500)]
+    objectives: list[Objective] = Field(min_length=1, max_length=6)
+    claims: Claims = Field(default_factory=list)
+
+
+class GameAction(Strict):
+    """A move a player may make, as the event it lands: ``own`` happens when made, ``joint``
+    needs the partner's consent, ``request`` asks the partner to make it (an arms sale, which the
+    seller's own rule accepts or refuses). For aid, ``magnitude`` is the share of the standing aid
+    cut, or of the shortfall from the 2010 level restored."""
+
+    label: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    event: EventType
+    kind: Literal["own", "joint", "request"]
+    magnitude: float = Field(gt=0, le=10, description="Size in the event's unit (a share, for aid)")
+    cost: int = Field(ge=0, le=20, description="Political capital it takes")
+    claims: Claims = Field(min_length=1)
+
+
+class Game(Strict):
+    """The teaching game on this scenario: roles, actions, turns and budget."""
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    first_year: int = Field(ge=dates.FIRST_YEAR, le=dates.LAST_YEAR, description="The first turn's year")
+    turns: int = Field(8, ge=1, le=20, description="Turns of one year each")
+    short_turns: int = Field(6, ge=1, le=20, description="The short option's turns")
+    budget: int = Field(4, ge=1, le=40, description="Political capital a team has each turn")
+    mode: Literal["history", "sandbox"] = "history"
+    accept_above: float = Field(
+        0.0, ge=-1, le=1, description="An unplayed state agrees to a joint action when its regard for you is above this"
+    )
+    accept_claims: Claims = Field(default_factory=list)
+    actions: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")], GameAction] = Field(
+        min_length=1, max_length=20
+    )
+    roles: dict[Code, Role] = Field(min_length=1, max_length=12)
+    debrief: list[Text] = Field(min_length=1, max_length=8, description="Reflection questions for the debrief")
+
+
 class Scenario(Strict):
     """A what-if: who the states are, where they start, what happens, and what is assumed."""
 
@@ -219,6 +289,7 @@ class Scenario(Strict):
     events: list[Event] = Field(default_factory=list, max_length=5000)
     drop_events: list[str] = Field(default_factory=list, description="Ids of inherited events to leave out")
     lesson: Lesson | None = Field(None, description="The lesson this what-if is built for (the classroom app)")
+    game: Game | None = Field(None, description="The teaching game played on this scenario")
 
 
 def json_schema() -> str:

@@ -1,0 +1,104 @@
+"""The debrief: the same world without the players, which of their moves mattered, and an export.
+
+Every difference between a game and :func:`without_players` (same setup, same seed, no
+moves) is the players' doing. :func:`attribution` replays the game once without each
+move, everything else the same: what that move did to every objective is the game's
+value minus the replay's. A move's absence may change what others could do after it
+(an agreement its partner then makes alone, a regard that no longer clears the bar), so
+this is the move's whole effect, not its first push.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections.abc import Sequence
+
+from sim.game.moves import Move
+from sim.game.play import Injection, Played, meters, objective_values, play
+from sim.scenario import ledger
+
+
+def without_players(p: Played, submitted: Sequence[Sequence[Move]], injections=()) -> Played:
+    """The same game, turn for turn, with no team making any move (the teacher's events stay)."""
+    return play(p.setup, [[] for _ in submitted], injections)
+
+
+def attribution(
+    p: Played, submitted: Sequence[Sequence[Move]], injections: Sequence[Sequence[Injection]] = (), progress=None
+) -> list[dict]:
+    """One row per move made: its turn, status, and what it did to each objective by the end
+    (the game's value minus the value in the replay without that move)."""
+    final = objective_values(p)
+    rows = []
+    made = [(k, m) for k, moves in enumerate(submitted) for m in sorted(set(moves))]
+    outcomes = {(k, o.move): o for k, t in enumerate(p.turns) for o in t.outcomes}
+    for n, (k, m) in enumerate(made):
+        less = [list(moves) if j != k else [x for x in moves if x != m] for j, moves in enumerate(submitted)]
+        other = objective_values(play(p.setup, less, injections))
+        o = outcomes[(k, m)]
+        row = {
+            "turn": k + 1,
+            "year": p.turns[k].year,
+            "team": m.state,
+            "move": m.label(p.setup.game, p.world.names),
+            "status": o.status,
+            "reason": o.reason,
+        }
+        row.update({f"{c}: {p.setup.game.roles[c].objectives[i].label}": final[c, i] - other[c, i] for c, i in final})
+        rows.append(row)
+        if progress is not None:
+            progress(n + 1, len(made))
+    return rows
+
+
+def table_csv(rows: list[dict]) -> bytes:
+    if not rows:
+        return b"no moves were made\n"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows({k: (f"{v:+.4f}" if isinstance(v, float) else v) for k, v in r.items()} for r in rows)
+    return out.getvalue().encode("utf-8")
+
+
+def page(p: Played, code: str, rows: list[dict], png: bytes | None = None) -> str:
+    """The debrief of ``code``'s team as one printable HTML page (offline: the chart inline)."""
+    import base64
+
+    e = html.escape
+    game = p.setup.game
+    role = game.roles[code]
+    gauges = "".join(
+        f"<tr><td>{e(m.label)}</td><td>{m.values[0]:+.2f}</td><td>{m.values[-1]:+.2f}</td>"
+        f"<td>{'met' if m.met else 'not met'}</td></tr>"
+        for m in meters(p, code)
+    )
+    mine = [r for r in rows if r["team"] == code]
+    columns = [c for c in (rows[0] if rows else {}) if c.startswith(f"{code}: ")]
+    moves = "".join(
+        f"<tr><td>{r['year']}</td><td>{e(r['move'])}</td><td>{e(r['status'])}</td>"
+        + "".join(f"<td>{r[c]:+.3f}</td>" for c in columns)
+        + "</tr>"
+        for r in mine
+    )
+    heads = "".join(f"<th>{e(c.split(': ', 1)[1])}</th>" for c in columns)
+    image = f'<img alt="objective pairs over the game" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+    questions = "".join(f"<li>{e(q)}</li>" for q in game.debrief)
+    sources = "".join(f"<li>{e(ledger.claims()[c].quote)} ({e(c)})</li>" for c in role.claims if c in ledger.claims())
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{e(game.title)}: {e(p.world.names[code])}</title>
+<style>@page {{ margin: 15mm; }} body {{ font-family: sans-serif; font-size: 10.5pt; max-width: 180mm; margin: auto; }}
+table {{ border-collapse: collapse; width: 100%; }} td, th {{ border-bottom: 1px solid #ccc; padding: 2pt 4pt; }}
+img {{ width: 100%; }}</style></head><body>
+<h1>{e(game.title)}: {e(p.world.names[code])}, {e(role.title)}</h1>
+<p>{e(role.brief)}</p><ul>{sources}</ul>
+<h2>Objectives</h2><table><tr><th>objective</th><th>start</th><th>end</th><th></th></tr>{gauges}</table>
+{image if png else ""}
+<h2>Which of your moves mattered</h2>
+<p>Each move's effect on each objective by the end: the game as played minus the game replayed without that move.</p>
+<table><tr><th>year</th><th>move</th><th>outcome</th>{heads}</tr>{moves}</table>
+<h2>Reflect</h2><ol>{questions}</ol>
+</body></html>
+"""

@@ -1,0 +1,262 @@
+"""A game played: each turn's moves resolved against the world as it stands, the year run, the news.
+
+The world is never stored: :func:`play` replays it from the setup and the log of moves
+(and a teacher's injections), turn by turn, through one Mesa model stepped a year at a
+time. The model is deterministic, so the same log gives the same game, whoever replays it.
+
+A turn: the moves are resolved against the scores at the end of the year before
+(:func:`resolve`): a state's own move happens; a joint one happens when the partner's team
+makes the same move back in the same turn, or, for a state no team plays, when its
+regard for the mover is above the game's ``accept_above``; a request to buy arms happens
+when the seller's own rule (:func:`sim.model.decisions.arms_offer`) would offer. What
+happens lands in the year's first quarter; then the model runs the year's four quarters,
+and every other state acts by its own rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.game.moves import Move, Setup
+from sim.model import decisions
+from sim.model import dynamics as dyn
+from sim.model.events import Scheduled
+from sim.model.mesa_model import AlignmentModel
+from sim.model.run import LoggedEvent, Run
+from sim.model.world import World, compile
+from sim.scenario import dates
+
+ARMS, AID = dyn.CHANNELS.index("arms"), dyn.CHANNELS.index("aid")
+
+
+@dataclass(frozen=True)
+class Injection:
+    """An event a teacher puts into a turn (the facilitator's lever): it has no source quote."""
+
+    type: str
+    source: str
+    target: str
+    magnitude: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    move: Move
+    status: str  # done, agreed, accepted, unanswered, postponed, refused
+    reason: str
+
+    @property
+    def happened(self) -> bool:
+        return self.status in ("done", "agreed", "accepted")
+
+
+@dataclass(frozen=True)
+class Turn:
+    year: int
+    outcomes: tuple[Outcome, ...]
+    injections: tuple[Injection, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Played:
+    """A game through its resolved turns: the run so far (quarters after ``step`` are not run yet)."""
+
+    setup: Setup
+    turns: tuple[Turn, ...]
+    run: Run
+    step: int
+
+    @property
+    def world(self) -> World:
+        return self.run.world
+
+    def year_steps(self, year: int) -> tuple[int, int]:
+        """The first and last step of a year, within the horizon."""
+        w = self.world
+        return max(w.step_of(f"{year}Q1"), 1), min(w.step_of(f"{year}Q4"), w.n_steps - 1)
+
+    def news(self, year: int) -> list[LoggedEvent]:
+        """What landed in ``year``: the teams' moves, the teacher's, the scenario's, the states' own."""
+        first, last = self.year_steps(year)
+        return [e for e in self.run.log if first <= e.step <= last]
+
+
+def world_for(s: Setup) -> World:
+    """The game's world: in Sandbox mode without the scenario's events from the first turn on."""
+    scenario = s.loaded.scenario
+    if s.mode == "sandbox":
+        first = dates.ordinal(f"{s.game.first_year}Q1")
+        scenario = scenario.model_copy(update={"events": [e for e in scenario.events if dates.ordinal(e.date) < first]})
+    return compile(scenario)
+
+
+def _run_to(model: AlignmentModel, step: int) -> None:
+    while model.quarter < step:
+        model.step()
+
+
+def _seller_refuses(model: AlignmentModel, seller: int, buyer: int) -> str | None:
+    """Why the seller's own rule would not offer arms to the buyer now (None if it would)."""
+    w, A = model.world, model.A
+    flows = dyn.benefit_flows(model.S, w.coef.channel_weight)
+    if decisions.arms_offer(A, flows, model.L[ARMS], w.export, 1.0)[seller, buyer] > 0:
+        return None
+    name = w.names
+    s, b = w.codes[seller], w.codes[buyer]
+    if w.export[seller] <= 0:
+        return f"{name[s]} does not sell arms abroad (its doctrine: arms_export 0)"
+    if model.L[ARMS, seller, buyer] < 0:
+        return f"an arms embargo of {name[s]} on {name[b]} is in force"
+    if A[seller, buyer] <= 0 or A[buyer, seller] <= 0:
+        return (
+            f"{name[s]} sells only where both sides regard each other well "
+            f"({name[s]} regards {name[b]} at {A[seller, buyer]:+.2f}, {name[b]} it at {A[buyer, seller]:+.2f})"
+        )
+    return f"{name[s]}'s other clients' displeasure outweighs the sale"
+
+
+def _decide(s: Setup, model: AlignmentModel, m: Move, moves: set[Move]) -> tuple[Outcome, Scheduled | None]:
+    """One move's outcome against the scores as they stand, and the event it lands (None if none)."""
+    w, spec = model.world, s.game.actions[m.action]
+    i, j = w.index[m.state], w.index[m.partner]
+    name = w.names
+    magnitude, source, target = spec.magnitude, i, j
+    if spec.kind == "own":
+        status, reason = "done", f"{name[m.state]} acted"
+        if spec.event == "aid_cut":
+            level = float(model.L[AID, i, j])
+            if level <= 0:
+                return Outcome(m, "refused", f"{name[m.state]} gives {name[m.partner]} no aid to cut"), None
+            magnitude = spec.magnitude * level
+        elif spec.event == "aid_restored":
+            short = float(w.L0[AID, i, j] - model.L[AID, i, j])
+            if short <= 0:
+                return Outcome(m, "refused", f"aid to {name[m.partner]} is not below its 2010 level"), None
+            magnitude = spec.magnitude * short
+    elif spec.kind == "joint" and m.partner in s.teams:
+        if Move(m.partner, m.action, m.state) not in moves:
+            return Outcome(m, "unanswered", f"{name[m.partner]}'s team did not make the same move this turn"), None
+        status, reason = "agreed", f"both teams chose {spec.label}"
+        if m.partner < m.state:
+            return Outcome(m, status, reason), None  # the pair's event lands once, from the first of the two
+    elif spec.kind == "joint":
+        regard = float(model.A[j, i])
+        said = f"{name[m.partner]} regards {name[m.state]} at {regard:+.2f}"
+        if regard <= s.game.accept_above:
+            return Outcome(m, "postponed", f"{said}, not above {s.game.accept_above:+.2f}"), None
+        status, reason = "accepted", f"{said}, above {s.game.accept_above:+.2f}"
+    else:  # a request: the partner sells
+        refused = _seller_refuses(model, j, i)
+        if refused:
+            return Outcome(m, "refused", refused), None
+        status, reason, source, target = "accepted", f"{name[m.partner]}'s own rule would offer the sale", j, i
+    label = m.label(s.game, name)
+    return Outcome(m, status, reason), Scheduled(spec.event, source, (target,), magnitude, label, tuple(spec.claims))
+
+
+def resolve(s: Setup, model: AlignmentModel, moves: Sequence[Move], injections: Sequence[Injection], year: int):
+    """Decide the turn's moves against the model as it stands, put what happens in the year's first
+    quarter, and return the outcomes (in a fixed order: the order moves were made in does not matter)."""
+    w = model.world
+    first = max(w.step_of(f"{year}Q1"), 1)
+    made = set(moves)
+    outcomes = []
+    for m in sorted(made):
+        outcome, event = _decide(s, model, m, made)
+        outcomes.append(outcome)
+        if event is not None:
+            model.add(first, event, f"team {m.state}")
+    for inj in injections:
+        index = w.index
+        event = Scheduled(inj.type, index[inj.source], (index[inj.target],), inj.magnitude, inj.label, ())
+        model.add(first, event, "teacher")
+    return tuple(outcomes)
+
+
+class Live:
+    """A game in progress, a turn at a time: one Mesa model kept between turns (a solo game keeps
+    one in its session). :func:`play` replays the same from a log; a test holds the two equal."""
+
+    def __init__(self, s: Setup):
+        self.setup = s
+        self.world = world_for(s)
+        self.model = AlignmentModel(self.world, s.seed)
+        self.turns: list[Turn] = []
+        _run_to(self.model, max(self.world.step_of(f"{s.game.first_year}Q1"), 1) - 1)
+
+    def turn(self, moves: Sequence[Move], injections: Sequence[Injection] = ()) -> Turn:
+        """Resolve the next turn's moves and run its year."""
+        if len(self.turns) >= self.setup.turns:
+            raise ValueError(f"the game is over: all {self.setup.turns} turns are played")
+        year = self.setup.game.first_year + len(self.turns)
+        outcomes = resolve(self.setup, self.model, moves, injections, year)
+        _run_to(self.model, min(self.world.step_of(f"{year}Q4"), self.world.n_steps - 1))
+        self.turns.append(Turn(year, outcomes, tuple(injections)))
+        return self.turns[-1]
+
+    def played(self) -> Played:
+        """The game so far, as an immutable record (copies of the model's arrays)."""
+        m = self.model
+        run = Run(self.world, self.setup.seed, m.alignment.copy(), m.contributions.copy(), tuple(m.log))
+        return Played(self.setup, tuple(self.turns), run, m.quarter)
+
+
+def play(
+    s: Setup, submitted: Sequence[Sequence[Move]], injections: Sequence[Sequence[Injection]] = ()
+) -> Played:
+    """The game replayed from its log: ``submitted[k]`` are every team's moves in turn k (as many
+    turns as have been played), ``injections[k]`` the teacher's events in it."""
+    if len(submitted) > s.turns:
+        raise ValueError(f"{len(submitted)} turns of moves for a game of {s.turns}")
+    live = Live(s)
+    for k, moves in enumerate(submitted):
+        live.turn(moves, tuple(injections[k]) if k < len(injections) else ())
+    return live.played()
+
+
+@dataclass(frozen=True)
+class Meter:
+    """An objective's gauge: its value at the end of each turn played, and whether it is met so far."""
+
+    label: str
+    pair: tuple[str, str]
+    directed: bool
+    values: tuple[float, ...]  # at the start (the end of the year before the first turn), then each turn's end
+    above: float | None
+    below: float | None
+    when: str
+    met: bool
+
+
+def meters(p: Played, code: str) -> list[Meter]:
+    """The gauges of ``code``'s objectives."""
+    w, out = p.world, []
+    ends = [max(w.step_of(f"{p.setup.game.first_year}Q1"), 1) - 1] + [p.year_steps(t.year)[1] for t in p.turns]
+    for o in p.setup.game.roles[code].objectives:
+        a, b = o.codes()
+        directed = o.pair is None
+        series = p.run.directed(a, b) if directed else p.run.pair(a, b)
+        values = tuple(float(series[t]) for t in ends)
+        passes = [(v > o.above) if o.above is not None else (v < o.below) for v in values]
+        met = all(passes[1:] or passes) if o.when == "throughout" else passes[-1]
+        out.append(Meter(o.label, (a, b), directed, values, o.above, o.below, o.when, bool(met)))
+    return out
+
+
+def score(p: Played, code: str) -> tuple[int, int]:
+    """(objectives met, objectives) of ``code``: a modest score, shown beside the gauges."""
+    got = meters(p, code)
+    return sum(m.met for m in got), len(got)
+
+
+def objective_values(p: Played) -> dict[tuple[str, int], float]:
+    """Every role's objectives at the end of the game so far, by (state, objective's index)."""
+    return {(c, k): m.values[-1] for c in p.setup.game.roles for k, m in enumerate(meters(p, c))}
+
+
+def spent(s: Setup, moves: Sequence[Move]) -> int:
+    return int(np.sum([s.game.actions[m.action].cost for m in moves]))
