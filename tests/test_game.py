@@ -107,17 +107,16 @@ def test_history_mode_keeps_the_dated_events_and_sandbox_drops_them_from_the_fir
     history = play(three(), [[]] * 3)
     sandbox = play(three(mode="sandbox"), [[]] * 3)
     dated = lambda p: {e.reason for e in p.run.log if e.origin == "scenario" and e.step >= p.world.step_of("2011Q1")}
-    assert len(dated(history)) >= 10  # the sources' events of 2011-2013 still happen
+    # the sources' events of 2011-2013 still happen: the Salala attack, the SCO bid, the aid cuts, Chirkin's visit
+    assert {"Salala check-post attack", "Colonel-General Chirkin visits Pakistan"} <= dated(history)
+    assert len(dated(history)) >= 5
     assert dated(sandbox) == set()
     before = lambda p: [e for e in p.run.log if e.step < p.world.step_of("2011Q1")]
     assert before(history) == before(sandbox)  # the world as it stood in 2010 is the same
 
 
 MOVES = st.builds(
-    Move,
-    st.sampled_from(["PAK", "RUS", "IND"]),
-    st.sampled_from(sorted(GAME.actions)),
-    st.sampled_from(CODES),
+    Move, st.sampled_from(["PAK", "RUS", "IND"]), st.sampled_from(sorted(GAME.actions)), st.sampled_from(CODES)
 ).filter(lambda m: m.state != m.partner)
 LOG = st.lists(st.lists(MOVES, max_size=4, unique=True), min_size=1, max_size=4)
 
@@ -165,8 +164,10 @@ def test_meters_and_score_read_the_objectives_at_each_turns_end():
 def test_which_moves_mattered_is_the_game_minus_the_game_without_each_move():
     s = three(seed=3)
     log = [
-        [Move("PAK", "minister_visit", "RUS"), Move("RUS", "minister_visit", "PAK"), Move("PAK", "arms_request", "IND")],
-        [Move("IND", "joint_exercise", "RUS"), Move("RUS", "joint_exercise", "IND"), Move("PAK", "forum_support", "USA")],
+        [Move("PAK", "minister_visit", "RUS"), Move("RUS", "minister_visit", "PAK")]
+        + [Move("PAK", "arms_request", "IND")],
+        [Move("IND", "joint_exercise", "RUS"), Move("RUS", "joint_exercise", "IND")]
+        + [Move("PAK", "forum_support", "USA")],
     ]
     p = play(s, log)
     rows = debrief.attribution(p, log)

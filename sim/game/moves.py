@@ -88,8 +88,10 @@ def problems(s: Setup, state: str, moves: list[Move]) -> list[str]:
         if m.state != state:
             found.append(f"a move of {m.state} among {state}'s moves")
         if m.action not in game.actions:
-            found.append(f"unknown action '{m.action}' ({did_you_mean(m.action, game.actions)}expected one of: "
-                         f"{', '.join(game.actions)})")
+            found.append(
+                f"unknown action '{m.action}' ({did_you_mean(m.action, game.actions)}expected one of: "
+                f"{', '.join(game.actions)})"
+            )
         if m.partner not in actors:
             found.append(f"unknown state '{m.partner}' (expected one of: {', '.join(actors)})")
         elif m.partner == state:

@@ -205,9 +205,7 @@ class Live:
         return Played(self.setup, tuple(self.turns), run, m.quarter)
 
 
-def play(
-    s: Setup, submitted: Sequence[Sequence[Move]], injections: Sequence[Sequence[Injection]] = ()
-) -> Played:
+def play(s: Setup, submitted: Sequence[Sequence[Move]], injections: Sequence[Sequence[Injection]] = ()) -> Played:
     """The game replayed from its log: ``submitted[k]`` are every team's moves in turn k (as many
     turns as have been played), ``injections[k]`` the teacher's events in it."""
     if len(submitted) > s.turns:
