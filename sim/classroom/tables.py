@@ -163,11 +163,15 @@ def event_marks(base: Scenario, whatif: Scenario) -> pd.DataFrame:
 
 def network(side: Side, step: int) -> tuple[pd.DataFrame, pd.DataFrame, tuple[int, int]]:
     """Nodes on a circle and one edge per pair, coloured by their mean score at ``step``; triad counts."""
-    codes = side.world.codes
-    A = side.alignment_at(step)
+    return network_of(side.world, side.alignment_at(step))
+
+
+def network_of(world: World, A: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, tuple[int, int]]:
+    """The network of the scores ``A`` (n, n) of ``world``'s states."""
+    codes = world.codes
     angle = np.pi / 2 - 2 * np.pi * np.arange(len(codes)) / len(codes)
     x, y = np.cos(angle), np.sin(angle)
-    nodes = pd.DataFrame({"code": codes, "name": [side.world.names[c] for c in codes], "x": x, "y": y})
+    nodes = pd.DataFrame({"code": codes, "name": [world.names[c] for c in codes], "x": x, "y": y})
     P = measures.symmetric(A)
     edges = []
     for i in range(len(codes)):
@@ -258,15 +262,20 @@ def because(world: World, direction: str, part: dict, basis: dict, start: int, e
     back, and what the largest rests on. A move up is never explained by its largest push down."""
     a, b = direction.split("->")
     change = part["to"] - part["from"]
-    way = "rose" if change > 0 else "fell" if change < 0 else "held"
+    steady = round(change, 2) == 0  # below what the sentence's two decimals can show: say so, not "fell by -0.00"
+    way = "held steady" if steady else "rose" if change > 0 else "fell"
     sign = 1.0 if change >= 0 else -1.0
     pushes = sorted(((d, v) for d, v in part["drivers"].items() if v * sign > 0), key=lambda dv: -abs(dv[1]))
     holds = sorted(((d, v) for d, v in part["drivers"].items() if v * sign < 0), key=lambda dv: -abs(dv[1]))
     named = lambda items: " and ".join(f"{d} ({v:+.2f})" for d, v in items[:LEADING])
+    by = "" if steady else f" by {change:+.2f}"
     text = (
-        f"How {world.names[a]} regards {world.names[b]} {way} by {change:+.2f} ({part['from']:+.2f} to "
+        f"How {world.names[a]} regards {world.names[b]} {way}{by} ({part['from']:+.2f} to "
         f"{part['to']:+.2f}) from {world.date_label(start)} to {world.date_label(end)}"
     )
+    if steady:
+        largest = sorted(part["drivers"].items(), key=lambda dv: -abs(dv[1]))
+        return text + f": its drivers all but cancelled out (the largest: {named(largest)})."
     if pushes:
         text += f": {'pushed up' if sign > 0 else 'pushed down'} most by {named(pushes)}"
     if holds:

@@ -102,3 +102,55 @@ img {{ width: 100%; }}</style></head><body>
 <h2>Reflect</h2><ol>{questions}</ol>
 </body></html>
 """
+
+
+def chart_png(p: Played, none: Played, code: str, width_in: float = 6.8) -> bytes:
+    """The team's objective pairs as played (solid) and with no player moves (dashed), as a PNG for the page."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    from sim.game.charts import series
+
+    fig, ax = plt.subplots(figsize=(width_in, 3.0), dpi=150)
+    colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"]
+    for colour, m, o in zip(colours, meters(p, code), meters(none, code)):
+        years, played = series(p, m)
+        ax.plot(years, played, color=colour, linewidth=1.8, label=m.label)
+        ax.plot(*series(none, o), color=colour, linewidth=1.2, linestyle=(0, (6, 4)))
+        ax.axhline(m.above if m.above is not None else m.below, color=colour, linewidth=0.6, linestyle=":")
+    ax.set_ylim(-1, 1)
+    ax.set_ylabel("score (-1 hostile, +1 allied)")
+    ax.set_title("Solid: as played. Dashed: the same world with no player moves.", fontsize=9)
+    ax.legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    plt.close(fig)
+    return out.getvalue()
+
+
+def role_cards(s) -> str:
+    """Every team's role card (brief, objectives, the sources' words) as one page to print and cut."""
+    e, claims = html.escape, ledger.claims()
+    actors, game = s.loaded.scenario.actors, s.game
+    cards = "".join(
+        f"<section><h2>{e(actors[c].name)}: {e(game.roles[c].title)}</h2><p>{e(game.roles[c].brief)}</p>"
+        "<p><b>Your objectives</b></p><ul>"
+        + "".join(f"<li>{e(o.label)}</li>" for o in game.roles[c].objectives)
+        + "</ul><p><b>What the sources say</b></p>"
+        + "".join(f"<blockquote>{e(claims[q].quote)} ({e(q)})</blockquote>" for q in game.roles[c].claims if q in claims)
+        + f"<p><b>Each turn</b>: {s.budget} points of political capital. "
+        + "; ".join(f"{e(a.label)} {a.cost}" for a in game.actions.values())
+        + ".</p></section>"
+        for c in s.teams
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{e(game.title)}: role cards</title>
+<style>@page {{ margin: 15mm; }} body {{ font-family: sans-serif; font-size: 10.5pt; max-width: 180mm; margin: auto; }}
+section {{ break-inside: avoid; border: 1px dashed #999; padding: 4mm; margin-bottom: 6mm; }}
+blockquote {{ font-style: italic; margin: 2pt 0 2pt 10pt; }}</style></head><body>
+<h1>{e(game.title)}: role cards ({s.turns} turns from {game.first_year}, {e(s.mode)} mode)</h1>{cards}
+</body></html>
+"""

@@ -1,0 +1,131 @@
+"""The pieces of a game's page, shared by the solo game and a team's page in a class game:
+the role card, the meters, the news, the decision and the debrief. Layout only, over ``sim.game``."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from sim.game import charts, debrief, news
+from sim.game import play as game_play
+from sim.game.moves import Move, Setup, problems
+from sim.scenario import ledger
+
+KINDS = {
+    "own": "happens when you make it",
+    "joint": "with a team's state: only if that team makes it too this turn; "
+    "with any other state: if it regards you above {bar:+.1f}",
+    "request": "the seller's own rule accepts or refuses it (an embargo, its regard for you, its other clients)",
+}
+
+
+def quote(claim: str) -> str:
+    found = ledger.claims()
+    return f"\u201c{found[claim].quote}\u201d ({claim})" if claim in found else claim
+
+
+def role_card(s: Setup, code: str, expanded: bool = True) -> None:
+    role, names = s.game.roles[code], s.loaded.scenario.actors
+    with st.expander(f"Your role: {names[code].name}, \u201c{role.title}\u201d", expanded=expanded):
+        st.write(role.brief)
+        st.markdown("**Your objectives**\n" + "\n".join(f"- {o.label}" for o in role.objectives))
+        st.markdown("**What the sources say**\n" + "\n".join(f"> {quote(c)}\n" for c in role.claims))
+
+
+def meters(p: game_play.Played, code: str) -> None:
+    gauges = game_play.meters(p, code)
+    met, total = game_play.score(p, code)
+    columns = st.columns(len(gauges) + 1)
+    for column, m in zip(columns, gauges):
+        now, before = m.values[-1], m.values[-2] if len(m.values) > 1 else None
+        bar = f"above {m.above:+.1f}" if m.above is not None else f"below {m.below:+.1f}"
+        column.metric(
+            m.label,
+            f"{now:+.2f}",
+            delta=None if before is None else f"{now - before:+.2f} this year",
+            chart_data=charts.trend(m),
+            border=True,
+            help=f"Goal: {bar} {'every year' if m.when == 'throughout' else 'at the end'}. "
+            f"So far: {'met' if m.met else 'not met'}.",
+        )
+    columns[-1].metric("Objectives met so far", f"{met} of {total}", border=True)
+
+
+def news_of(p: game_play.Played, code: str, year: int) -> None:
+    st.markdown(f"#### The news of {year}")
+    turn = next((t for t in p.turns if t.year == year), None)
+    if turn is not None:
+        names = p.world.names
+        for o in turn.outcomes:
+            if o.move.state == code or o.move.partner == code:
+                mark = "\u2705" if o.happened else "\u274c"
+                st.markdown(f"{mark} **{o.move.label(p.setup.game, names)}**: {o.status}, {o.reason}.")
+    items = news.items(p, year)
+    if not items:
+        st.caption("Nothing else happened between the states this year.")
+    for item in items:
+        said = "".join(f"\n> {q} ({c})\n" for c, q in item.quotes)
+        st.markdown(f"**{item.date} \u00b7 {item.headline}** (decided by {item.who}): {item.reason}{said}")
+    with st.expander("Why your objectives moved this year"):
+        for line in news.why_it_moved(p, code, year):
+            st.write(line)
+
+
+def decide(s: Setup, code: str, key: str, disabled: bool = False) -> tuple[list[Move], list[str]]:
+    """The turn's choices: one picker of partners per action; returns the moves and their problems."""
+    actors = s.loaded.scenario.actors
+    partners = [c for c in actors if c != code]
+    moves: list[Move] = []
+    for name, spec in s.game.actions.items():
+        points = f"{spec.cost} point{'s' if spec.cost != 1 else ''}"
+        how = KINDS[spec.kind].format(bar=s.game.accept_above)
+        chosen = st.multiselect(
+            f"{spec.label.capitalize()} ({points})",
+            partners,
+            format_func=lambda c: actors[c].name,
+            key=f"{key}:{name}",
+            disabled=disabled,
+            placeholder="with nobody",
+            help=f"{spec.event.replace('_', ' ')}: {how}. Source: {quote(spec.claims[0]) if spec.claims else 'none'}",
+        )
+        moves += [Move(code, name, c) for c in chosen]
+    spent = game_play.spent(s, moves)
+    st.progress(min(spent / s.budget, 1.0), text=f"Political capital: {spent} of {s.budget} points spent")
+    found = problems(s, code, moves)
+    for line in found:
+        st.error(line)
+    return moves, found
+
+
+def debrief_of(p: game_play.Played, none: game_play.Played, rows: list[dict], code: str, name: str) -> None:
+    st.header("Debrief")
+    gauges, others = game_play.meters(p, code), game_play.meters(none, code)
+    st.vega_lite_chart(spec=charts.paths(p, none, gauges, others))
+    st.markdown("#### Which of your moves mattered")
+    st.caption(
+        "Each move's effect on each of your objectives by the end: the game as played minus the same game "
+        "replayed without that move (same seed, everything else the same)."
+    )
+    mine = [r for r in rows if r["team"] == code]
+    if mine:
+        table = pd.DataFrame(mine).drop(columns=["team"])
+        keep = [c for c in table.columns if ":" not in c or c.startswith(f"{code}: ")]
+        st.dataframe(table[keep].rename(columns=lambda c: c.split(": ", 1)[-1]), hide_index=True)
+    else:
+        st.caption("You made no moves: the solid and dashed lines differ only by other teams' moves.")
+    st.markdown("#### Reflect\n" + "\n".join(f"{k + 1}. {q}" for k, q in enumerate(p.setup.game.debrief)))
+    left, right = st.columns(2)
+    left.download_button(
+        "Download the debrief (a page to print)",
+        lambda: debrief.page(p, code, rows, debrief.chart_png(p, none, code)),
+        file_name=f"{name}-debrief.html",
+        mime="text/html",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Download every move's effect (CSV)",
+        debrief.table_csv(rows),
+        file_name=f"{name}-moves.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
