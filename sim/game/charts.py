@@ -34,7 +34,8 @@ def _quote(claims: tuple[str, ...]) -> str:
 
 
 def paths(p: Played, none: Played, gauges: list[Meter], others: list[Meter], width: int = 640) -> dict:
-    """``gauges`` (the team's meters in ``p``) against ``others`` (the same in ``none``), from the year before the first turn."""
+    """``gauges`` (the team's meters in ``p``) against ``others`` (the same in ``none``), from the
+    year before the first turn."""
     first = start(p)
     rows, bars = [], []
     for m, o in zip(gauges, others):
@@ -55,8 +56,10 @@ def paths(p: Played, none: Played, gauges: list[Meter], others: list[Meter], wid
     span = [rows[0]["year"], rows[-1]["year"]] if rows else [0, 1]
     x = {**YEAR, "scale": {"domain": span, "nice": False}}
     colour = {"field": "objective", "type": "nominal", "title": "Objective", "scale": {"range": OKABE_ITO}}
-    score = {"field": "score", "type": "quantitative", "title": "Score (-1 hostile, +1 allied)", "scale": {"domain": [-1, 1]}}
-    dash = {"field": "run", "type": "nominal", "title": "", "scale": {"domain": [AS_PLAYED, WITHOUT], "range": [[1, 0], [6, 4]]}}
+    score = {"field": "score", "type": "quantitative", "title": "Score (-1 hostile, +1 allied)"}
+    score["scale"] = {"domain": [-1, 1]}
+    dash = {"field": "run", "type": "nominal", "title": "", "scale": {"domain": [AS_PLAYED, WITHOUT]}}
+    dash["scale"]["range"] = [[1, 0], [6, 4]]
     layers = [
         {
             "data": {"values": rows},
