@@ -140,7 +140,7 @@ def role_cards(s) -> str:
         "<p><b>Your objectives</b></p><ul>"
         + "".join(f"<li>{e(o.label)}</li>" for o in game.roles[c].objectives)
         + "</ul><p><b>What the sources say</b></p>"
-        + "".join(f"<blockquote>{e(claims[q].quote)} ({e(q)})</blockquote>" for q in game.roles[c].claims if q in claims)
+        + "".join(f"<blockquote>{e(claims[q].quote)} ({e(q)})</blockquote>" for q in game.roles[c].claims)
         + f"<p><b>Each turn</b>: {s.budget} points of political capital. "
         + "; ".join(f"{e(a.label)} {a.cost}" for a in game.actions.values())
         + ".</p></section>"

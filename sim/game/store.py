@@ -218,12 +218,14 @@ class Store:
         moves: list[list[Move]] = [[] for _ in range(upto)]
         injections: list[list[Injection]] = [[] for _ in range(upto)]
         for turn, state, action, partner in self._read(
-            "SELECT turn, state, action, partner FROM moves WHERE game=? AND turn<? ORDER BY turn, state, action, partner",
+            "SELECT turn, state, action, partner FROM moves WHERE game=? AND turn<?"
+            " ORDER BY turn, state, action, partner",
             (g.code, upto),
         ):
             moves[turn].append(Move(state, action, partner))
         for turn, *fields in self._read(
-            "SELECT turn, type, source, target, magnitude, label FROM injections WHERE game=? AND turn<? ORDER BY turn, seq",
+            "SELECT turn, type, source, target, magnitude, label FROM injections WHERE game=? AND turn<?"
+            " ORDER BY turn, seq",
             (g.code, upto),
         ):
             injections[turn].append(Injection(*fields))
