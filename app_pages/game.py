@@ -52,10 +52,7 @@ def start(found: dict) -> None:
     )
     left, mid, right = st.columns(3)
     mode = left.radio(
-        "Mode",
-        ["history", "sandbox"],
-        index=["history", "sandbox"].index(game.mode),
-        format_func=MODES.get,
+        "Mode", ["history", "sandbox"], index=["history", "sandbox"].index(game.mode), format_func=MODES.get
     )
     turns = mid.radio("Length", [game.turns, game.short_turns], format_func=lambda n: f"{n} turns ({n} years)")
     seed = right.number_input("Seed (the same seed replays the same world)", 0, 2**31 - 1, found[file].scenario.seed)
