@@ -80,7 +80,7 @@ def decide(s: Setup, code: str, key: str, disabled: bool = False) -> tuple[list[
         points = f"{spec.cost} point{'s' if spec.cost != 1 else ''}"
         how = KINDS[spec.kind].format(bar=s.game.accept_above)
         chosen = st.multiselect(
-            f"{spec.label.capitalize()} ({points})",
+            f"{spec.label[:1].upper()}{spec.label[1:]} ({points})",
             partners,
             format_func=lambda c: actors[c].name,
             key=f"{key}:{name}",
@@ -110,7 +110,8 @@ def debrief_of(p: game_play.Played, none: game_play.Played, rows: list[dict], co
     if mine:
         table = pd.DataFrame(mine).drop(columns=["team"])
         keep = [c for c in table.columns if ":" not in c or c.startswith(f"{code}: ")]
-        st.dataframe(table[keep].rename(columns=lambda c: c.split(": ", 1)[-1]), hide_index=True)
+        shown = table[keep].rename(columns=lambda c: c.split(": ", 1)[-1])
+        st.table(shown.style.format(precision=3).hide(axis="index"))  # a plain table: it prints, and reads aloud
     else:
         st.caption("You made no moves: the solid and dashed lines differ only by other teams' moves.")
     st.markdown("#### Reflect\n" + "\n".join(f"{k + 1}. {q}" for k, q in enumerate(p.setup.game.debrief)))

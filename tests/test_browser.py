@@ -9,31 +9,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import ROOT
+from tests.serving import Server, launch_args, wait_until_idle
 
-CHROMIUM = Path("/usr/lib/chromium/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-READY = "[data-testid=stApp][data-test-connection-state=CONNECTED][data-test-script-state=notRunning]"
 SNAPSHOT = """() => {
   const chart = document.querySelector('[data-testid=stVegaLiteChart]');
   if (!chart) return '';
@@ -44,56 +27,14 @@ SNAPSHOT = """() => {
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    return {"executable_path": str(CHROMIUM), "args": FLAGS}
+    return launch_args()
 
 
 @pytest.fixture(scope="session")
 def server() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
-    proc = subprocess.Popen(
-        [
-            streamlit,
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:  # the server's own health endpoint says when it is up
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                if reply.status == 200:
-                    break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"streamlit did not start: {proc.stdout.read().decode(errors='replace')[-2000:]}")
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-def wait_until_idle(page: Page) -> None:
-    page.wait_for_selector(READY, timeout=60_000)
-    expect(page.locator("[data-testid=stSkeleton]")).to_have_count(0, timeout=60_000)
+    running = Server()
+    yield running.url
+    running.stop()
 
 
 def screenshot_path(tmp_path: Path) -> Path:

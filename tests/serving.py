@@ -1,0 +1,86 @@
+"""A real `streamlit run` of the app for the browser tests, and Chromium's launch: shared by their modules.
+
+The server is up when its own health endpoint says so; pages are ready when Streamlit's
+own states say so (connected, script not running, no skeletons), never after a sleep.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import ROOT
+
+CHROMIUM = Path("/usr/lib/chromium/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+READY = "[data-testid=stApp][data-test-connection-state=CONNECTED][data-test-script-state=notRunning]"
+
+
+def launch_args() -> dict:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    return {"executable_path": str(CHROMIUM), "args": FLAGS}
+
+
+class Server:
+    """`streamlit run app.py` on a free port of 127.0.0.1, with ``env`` added to the environment."""
+
+    def __init__(self, env: dict[str, str] | None = None):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
+        command = [streamlit, "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1"]
+        command += ["--server.port", str(port), "--browser.gatherUsageStats", "false"]
+        self.proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        )
+        self.url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        return
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.proc.kill()
+                    output = self.proc.stdout.read().decode(errors="replace")[-2000:]
+                    pytest.fail(f"streamlit did not start: {output}")
+                time.sleep(0.1)  # polling the health endpoint, not waiting for the page
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+    def kill(self) -> None:
+        """As a crash or a pulled plug would: no shutdown, no chance to write anything."""
+        self.proc.kill()
+        self.proc.wait(timeout=20)
+
+
+def wait_until_idle(page: Page) -> None:
+    page.wait_for_selector(READY, timeout=60_000)
+    expect(page.locator("[data-testid=stSkeleton]")).to_have_count(0, timeout=60_000)
