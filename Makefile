@@ -5,7 +5,7 @@ BIN      := $(VENV)/bin
 CHROMIUM := /usr/lib/chromium/chromium
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint fmt table bench screenshot chromium clean
+.PHONY: run class test lint fmt table bench screenshot chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ chromium:
 run: $(VENV)/.installed
 	$(BIN)/streamlit run app.py
 
+# A class game: the same app, listening on the school network so the teams' laptops can join.
+# The teacher's PIN is printed here when the class page is first opened (or set TIGHTROPE_PIN).
+class: $(VENV)/.installed
+	$(BIN)/streamlit run app.py --server.address 0.0.0.0
+
 test: $(VENV)/.test-installed chromium lint
 	$(BIN)/python -m pytest -q
 
@@ -53,6 +58,7 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/app_rerun.py
 	$(BIN)/python benchmarks/ensemble.py
 	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/classroom_load.py
 
 screenshot: $(VENV)/.test-installed chromium
 	TIGHTROPE_SCREENSHOT=docs/app.png $(BIN)/python -m pytest -q tests/test_browser.py

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+import socket
 from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
@@ -24,7 +25,7 @@ from sim.game.moves import setup
 from sim.game.play import Injection, Played, meters, score
 from sim.scenario.schema import EVENT_KINDS
 
-POLL = 2.0  # seconds between a page's look at the game's row
+POLL = 1.0  # seconds between a page's look at the game's row: a turn reaches every team within about a second
 INJECTABLE = ("incident", "diplomatic_pressure", "diplomatic_support", "visit", "joint_exercise")  # one-off pushes
 
 
@@ -57,9 +58,35 @@ def debriefed(code: str, turn: int, scenario: str):
     return debrief.without_players(p, moves, injections), debrief.attribution(p, moves, injections)
 
 
+LOOPBACK = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "")
+
+
+def lan_address() -> str | None:
+    """This machine's address on its network (a UDP socket's route: no packet is sent), or None."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # TEST-NET-1: only the routing table is consulted
+            return s.getsockname()[0]
+        except OSError:
+            return None
+
+
 def link(**query) -> str:
+    """A link to this server that works from the teams' laptops: the network address, not localhost."""
     here = urlsplit(st.context.url or "http://localhost:8501/")
-    return f"{here.scheme}://{here.netloc}{here.path}?{urlencode(query)}"
+    netloc = here.netloc
+    if (here.hostname or "") in LOOPBACK and st.get_option("server.address") not in ("127.0.0.1", "localhost"):
+        address = lan_address()
+        netloc = f"{address}:{here.port or 8501}" if address else netloc
+    return f"{here.scheme}://{netloc}{here.path}?{urlencode(query)}"
+
+
+def reachable() -> None:
+    if st.get_option("server.address") in ("127.0.0.1", "localhost"):
+        st.warning(
+            "This server listens only on this computer (`make run`): teams on other laptops cannot open "
+            "the links. For a class game start it with `make class`, which listens on the school network."
+        )
 
 
 def watch(version: tuple) -> None:
@@ -237,13 +264,14 @@ def status(g: store.Game) -> None:
 
 def teacher() -> None:
     st.title("Walk the Tightrope: the class game")
+    expected = pin()  # made (and printed in the server's terminal) the first time the page is opened
     if not st.session_state.get("teacher_ok"):
-        typed = st.text_input("Teacher's PIN (printed where the server was started)", type="password")
+        typed = st.text_input("Teacher's PIN (printed in the terminal where the server runs)", type="password")
         if typed:
-            if hmac.compare_digest(typed.encode(), pin().encode()):
+            if hmac.compare_digest(typed.encode(), expected.encode()):
                 st.session_state.teacher_ok = True
                 st.rerun()
-            st.error("That PIN is not the one printed where the server was started.")
+            st.error("That PIN is not the one printed in the server's terminal (or set by TIGHTROPE_PIN).")
         return
     create()
     known = games().games()
@@ -264,6 +292,7 @@ def teacher() -> None:
         {"team": p.world.names[c], "join link": link(page="team", game=g.code, state=c)} for c in g.teams
     )
     st.dataframe(joins, hide_index=True, column_config={"join link": st.column_config.LinkColumn()})
+    reachable()
     st.markdown(f"Projector: {link(page='projector', game=g.code)}")
     if g.status != "over":
         status(g)

@@ -31,6 +31,7 @@ FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+TURN_WAIT = 30_000  # ms a team page may take to notice a turn ended (it polls every 2 s)
 READY = "[data-testid=stApp][data-test-connection-state=CONNECTED][data-test-script-state=notRunning]"
 
 
@@ -84,3 +85,32 @@ class Server:
 def wait_until_idle(page: Page) -> None:
     page.wait_for_selector(READY, timeout=60_000)
     expect(page.locator("[data-testid=stSkeleton]")).to_have_count(0, timeout=60_000)
+
+
+def choose(page: Page, action: str, partner: str) -> None:
+    """Pick a partner for an action in the turn's pickers, as a student would with the mouse.
+
+    A click that lands while the page is redrawing (its poll reruns a fragment every second)
+    may not open the list; a student clicks again, and so does this, up to three times."""
+    page.bring_to_front()  # a list opens in the tab that has the focus, as on a student's own screen
+    picker = page.get_by_test_id("stMultiSelect").filter(has_text=action)
+    option = page.get_by_role("option", name=partner, exact=True)
+    for attempt in range(3):
+        wait_until_idle(page)
+        picker.evaluate("e => e.scrollIntoView({block: 'center'})")  # room below it for the list to open
+        picker.click()
+        try:
+            expect(option).to_be_visible(timeout=5_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    option.click()
+    page.keyboard.press("Escape")
+    expect(picker).to_contain_text(partner)
+    wait_until_idle(page)
+
+
+def submit(page: Page, year: int) -> None:
+    page.get_by_role("button", name="Submit our moves").click()
+    expect(page.get_by_text(f"Submitted for {year}:")).to_be_visible(timeout=TURN_WAIT)

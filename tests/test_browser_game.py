@@ -15,10 +15,9 @@ from playwright.sync_api import Browser, Page, expect
 import sim
 from sim.game.moves import Move, setup
 from sim.game.store import Store
-from tests.serving import Server, launch_args, wait_until_idle
+from tests.serving import TURN_WAIT, Server, choose, launch_args, submit, wait_until_idle
 
 PIN = "2468"
-TURN_WAIT = 30_000  # ms a team page may take to notice a turn ended (it polls every 2 s)
 
 
 @pytest.fixture(scope="session")
@@ -39,21 +38,6 @@ def opened(browser: Browser, url: str) -> Page:
     page.goto(url)
     wait_until_idle(page)
     return page
-
-
-def choose(page: Page, action: str, partner: str) -> None:
-    """Pick a partner for an action in the turn's pickers, as a student would with the mouse."""
-    picker = page.get_by_test_id("stMultiSelect").filter(has_text=action)
-    picker.evaluate("e => e.scrollIntoView({block: 'center'})")  # room below it for the list to open
-    picker.click()
-    page.get_by_role("option", name=partner, exact=True).click()
-    page.keyboard.press("Escape")
-    wait_until_idle(page)
-
-
-def submit(page: Page, year: int) -> None:
-    page.get_by_role("button", name="Submit our moves").click()
-    expect(page.get_by_text(f"Submitted for {year}:")).to_be_visible(timeout=TURN_WAIT)
 
 
 def test_a_teacher_and_three_teams_play_two_turns_in_one_world(browser: Browser, classroom):

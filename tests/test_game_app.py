@@ -76,7 +76,7 @@ def classroom(tmp_path, monkeypatch):
 def test_the_teachers_page_needs_the_pin_and_creates_a_game_with_a_join_link_per_team(classroom):
     at = page(page="class")
     at.text_input[0].input("0000").run()
-    assert "not the one printed" in at.error[0].value and not at.get("form")
+    assert "not the one printed in the server" in at.error[0].value and not at.get("form")
     at.text_input[0].input(PIN).run()
     at.multiselect[0].set_value(["PAK", "RUS", "IND"])
     button(at, "Create the game").click().run()
