@@ -197,3 +197,27 @@ def test_a_teachers_injection_lands_in_the_turn_and_is_logged_as_the_teachers():
     calm = play(s, [[], []])
     end = p.step
     assert p.run.pair("IND", "PAK")[end] < calm.run.pair("IND", "PAK")[end]
+
+
+def test_every_team_has_work_to_do_and_teams_working_together_can_do_it():
+    """Without moves no team meets all its objectives; the US and Pakistan courting each other every
+    turn meet Pakistan's hardest one (US-Pakistan above 0 every year). Over 20 and 10 seeds."""
+    idle = [play(setup(LOADED, CODES, seed=seed), [[]] * 8) for seed in range(20)]
+    for code in CODES:
+        done = [score(p, code)[0] == score(p, code)[1] for p in idle]
+        assert sum(done) <= 2, f"{code} meets every objective without a move in {sum(done)} of 20 seeds"
+    mutual = [
+        Move("USA", "minister_visit", "PAK"),
+        Move("PAK", "minister_visit", "USA"),
+        Move("USA", "forum_support", "PAK"),
+        Move("PAK", "forum_support", "USA"),
+        Move("USA", "aid_restore", "PAK"),
+    ]
+    us = "US-Pakistan above 0 every year"
+    lifted, met = [], 0
+    for seed in range(10):
+        s = setup(LOADED, ["USA", "PAK"], seed=seed)
+        together, alone = play(s, [mutual] * 8), play(s, [[]] * 8)
+        lifted.append(float(together.run.pair("USA", "PAK")[together.step] - alone.run.pair("USA", "PAK")[alone.step]))
+        met += next(m for m in meters(together, "PAK") if m.label == us).met
+    assert np.median(lifted) >= 0.3 and met >= 8, (lifted, met)
