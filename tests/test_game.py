@@ -221,3 +221,13 @@ def test_every_team_has_work_to_do_and_teams_working_together_can_do_it():
         lifted.append(float(together.run.pair("USA", "PAK")[together.step] - alone.run.pair("USA", "PAK")[alone.step]))
         met += next(m for m in meters(together, "PAK") if m.label == us).met
     assert np.median(lifted) >= 0.3 and met >= 8, (lifted, met)
+
+
+def test_the_teaching_guide_shows_the_shipped_games_objectives_and_questions():
+    from tests.conftest import ROOT
+
+    guide = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
+    missing = [o.label for r in GAME.roles.values() for o in r.objectives if o.label not in guide]
+    missing += [q for q in GAME.debrief if q not in guide]
+    missing += [f"| {a.label} | {a.cost} |" for a in GAME.actions.values() if f"| {a.label} | {a.cost} |" not in guide]
+    assert not missing, f"docs/teaching.md is behind scenarios/walk_the_tightrope.yaml: {missing}"
