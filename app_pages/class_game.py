@@ -71,6 +71,18 @@ def lan_address() -> str | None:
             return None
 
 
+def world_of(g: store.Game) -> Played | None:
+    """The game replayed, or None after saying why it cannot be (its scenario gone or changed)."""
+    if g.scenario not in scenarios():
+        st.error(f"game {g.code} is played on {g.scenario}, which this server no longer serves")
+        return None
+    try:
+        return replayed(g.code, g.turn, g.scenario)
+    except store.GameError as err:
+        st.error(str(err))
+        return None
+
+
 def link(**query) -> str:
     """A link to this server that works from the teams' laptops: the network address, not localhost."""
     here = urlsplit(st.context.url or "http://localhost:8501/")
@@ -122,7 +134,9 @@ def team() -> None:
         st.error(f"no team plays {code!r} in game {g.code} (teams: {', '.join(g.teams)}): check the join link")
         return
     watch(g.version)
-    p = replayed(g.code, g.turn, g.scenario)
+    p = world_of(g)
+    if p is None:
+        return
     s, name = p.setup, p.world.names[code]
     when = "the game is over" if g.status == "over" else f"turn {g.turn + 1} of {g.turns} ({s.years[g.turn]})"
     st.title(f"{s.game.title}: {name}")
@@ -159,7 +173,9 @@ def projector() -> None:
     if g is None:
         return
     watch(g.version)
-    p = replayed(g.code, g.turn, g.scenario)
+    p = world_of(g)
+    if p is None:
+        return
     st.title(f"{p.setup.game.title} \u00b7 game {g.code}")
     st.subheader("The game is over" if g.status == "over" else f"Turn {g.turn + 1} of {g.turns}")
     left, right = st.columns([1, 1])
@@ -281,10 +297,8 @@ def teacher() -> None:
     chosen = st.session_state.get("class_game")
     code = st.selectbox("Game", codes, index=codes.index(chosen) if chosen in codes else 0, key="class_game")
     g = games().game(code)
-    try:
-        p = replayed(g.code, g.turn, g.scenario)
-    except (store.GameError, KeyError) as err:
-        st.error(f"game {g.code} cannot be replayed: {err}")
+    p = world_of(g)
+    if p is None:
         return
     where = "over" if g.status == "over" else f"turn {g.turn + 1} of {g.turns}, {g.status}"
     st.subheader(f"Game {g.code} \u00b7 {where}")

@@ -133,3 +133,38 @@ def test_a_team_link_to_an_unknown_game_or_state_says_what_is_wrong(classroom):
     loaded = sim.load("walk_the_tightrope")
     code = classroom.create("walk_the_tightrope.yaml", loaded, setup(loaded, ["PAK"]))
     assert "no team plays 'RUS'" in team(code, "RUS").error[0].value
+
+
+def test_the_teachers_levers_an_injection_lands_and_a_turn_ends_itself_when_every_team_has_sent(classroom):
+    import sim
+    from sim.game.moves import setup
+
+    loaded = sim.load("walk_the_tightrope")
+    code = classroom.create("walk_the_tightrope.yaml", loaded, setup(loaded, ["PAK", "IND"], turns=3))
+    at = page(page="class")
+    at.text_input[0].input(PIN).run()
+    next(t for t in at.text_input if t.label.startswith("What happened")).input("A border clash in Kashmir")
+    button(at, "Add it to this turn").click().run()
+    assert "Added: A border clash in Kashmir" in at.success[0].value
+    at.toggle[0].set_value(True).run()
+    classroom.submit(code, 0, "PAK", [])
+    classroom.submit(code, 0, "IND", [])
+    at.run()  # the status board sees every team has sent, and ends the turn
+    assert classroom.game(code).turn == 1
+    _, injections = classroom.log(code)
+    assert [i.label for i in injections[0]] == ["A border clash in Kashmir"]
+    pak = team(code, "PAK")
+    assert "A border clash in Kashmir (put in by the teacher: no source)" in " ".join(m.value for m in pak.markdown)
+    projector = page(page="projector", game=code)
+    assert projector.subheader[0].value == "Turn 2 of 3" and len(projector.get("vega_lite_chart")) == 1
+    results = at.dataframe[-1].value
+    assert set(results["team"]) == {"Pakistan", "India"} and len(results) == 6
+
+
+def test_a_game_whose_scenario_is_no_longer_served_says_so(classroom):
+    import sim
+    from sim.game.moves import setup
+
+    loaded = sim.load("walk_the_tightrope")
+    code = classroom.create("gone.yaml", loaded, setup(loaded, ["PAK"]))
+    assert "played on gone.yaml, which this server no longer serves" in team(code, "PAK").error[0].value
