@@ -29,6 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,7 +159,9 @@ async def sessions_load(url: str, pid: int, store: Store, code: str, sessions: i
     return delays, cpu, polling
 
 
-def measure_sessions(sessions: int, turns: int) -> dict:
+@contextmanager
+def class_game():
+    """A fresh database with a game of all six states, and a server on it; stopped on leaving."""
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "class.sqlite"
         loaded = sim.load("walk_the_tightrope")
@@ -166,50 +169,47 @@ def measure_sessions(sessions: int, turns: int) -> dict:
         code = store.create("walk_the_tightrope.yaml", loaded, setup(loaded, TEAMS))
         server = Server({"TIGHTROPE_DB": str(db), "TIGHTROPE_PIN": "0"})
         try:
-            delays, cpu, polling = asyncio.run(sessions_load(server.url, server.proc.pid, store, code, sessions, turns))
+            yield server, store, code
         finally:
             server.stop()
+
+
+def measure_sessions(sessions: int, turns: int) -> dict:
+    with class_game() as (server, store, code):
+        delays, cpu, polling = asyncio.run(sessions_load(server.url, server.proc.pid, store, code, sessions, turns))
     return summary(delays, cpu, polling, [0.0])
 
 
 def measure(browser, sessions: int, turns: int) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "class.sqlite"
-        loaded = sim.load("walk_the_tightrope")
-        store = Store(db)
-        code = store.create("walk_the_tightrope.yaml", loaded, setup(loaded, TEAMS))
-        server = Server({"TIGHTROPE_DB": str(db), "TIGHTROPE_PIN": "0"})
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 1000})
-            pages = []
-            for k in range(sessions):
-                page = context.new_page()
-                page.goto(f"{server.url}/?page=team&game={code}&state={TEAMS[k % len(TEAMS)]}")
-                wait_until_idle(page)
-                pages.append((TEAMS[k % len(TEAMS)], page))
-            before = cpu_seconds(server.proc.pid)
-            time.sleep(IDLE)  # the pages poll on their own: this is the cost of a class sitting still
-            polling = (cpu_seconds(server.proc.pid) - before) / IDLE
-            delays, cpu, drawing = [], [], []
-            for turn in range(turns):
-                year = 2011 + turn
-                for state in TEAMS[: min(sessions, len(TEAMS))]:
-                    page = next(p for s, p in pages if s == state)
-                    choose(page, "Support at the UN", PARTNER[state])
-                    submit(page, year)
-                for _, page in pages:
-                    page.evaluate(OBSERVE, f"turn {turn + 2} of 8 ({year + 1})")
-                start_cpu, start_drawing, start = cpu_seconds(server.proc.pid), browser_cpu(), time.time() * 1000
-                store.end_turn(code, turn)
-                for _, page in pages:
-                    page.wait_for_function("() => window.__seen !== null", timeout=120_000)
-                seen = [page.evaluate("() => window.__seen") for _, page in pages]
-                cpu.append(cpu_seconds(server.proc.pid) - start_cpu)
-                drawing.append(browser_cpu() - start_drawing)
-                delays += [(t - start) / 1000 for t in seen]
-            context.close()
-        finally:
-            server.stop()
+    with class_game() as (server, store, code):
+        context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        pages = []
+        for k in range(sessions):
+            page = context.new_page()
+            page.goto(f"{server.url}/?page=team&game={code}&state={TEAMS[k % len(TEAMS)]}")
+            wait_until_idle(page)
+            pages.append((TEAMS[k % len(TEAMS)], page))
+        before = cpu_seconds(server.proc.pid)
+        time.sleep(IDLE)  # the pages poll on their own: this is the cost of a class sitting still
+        polling = (cpu_seconds(server.proc.pid) - before) / IDLE
+        delays, cpu, drawing = [], [], []
+        for turn in range(turns):
+            year = 2011 + turn
+            for state in TEAMS[: min(sessions, len(TEAMS))]:
+                page = next(p for s, p in pages if s == state)
+                choose(page, "Support at the UN", PARTNER[state])
+                submit(page, year)
+            for _, page in pages:
+                page.evaluate(OBSERVE, f"turn {turn + 2} of 8 ({year + 1})")
+            start_cpu, start_drawing, start = cpu_seconds(server.proc.pid), browser_cpu(), time.time() * 1000
+            store.end_turn(code, turn)
+            for _, page in pages:
+                page.wait_for_function("() => window.__seen !== null", timeout=120_000)
+            seen = [page.evaluate("() => window.__seen") for _, page in pages]
+            cpu.append(cpu_seconds(server.proc.pid) - start_cpu)
+            drawing.append(browser_cpu() - start_drawing)
+            delays += [(t - start) / 1000 for t in seen]
+        context.close()
     return summary(delays, cpu, polling, drawing)
 
 

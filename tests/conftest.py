@@ -22,3 +22,14 @@ def run(scenario, seed=None, overrides=None):
 @pytest.fixture(scope="session")
 def baseline():
     return load(SCENARIOS / "baseline.yaml").scenario
+
+
+def app_page(**query):
+    """The classroom app through Streamlit's AppTest, opened at ``query``, its first run done."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

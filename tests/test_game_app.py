@@ -7,18 +7,13 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages import class_game
 from sim.game.store import Store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, app_page
 
 APP = str(ROOT / "app.py")
 PIN = "4711"
 
 
-def page(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update(query)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+page = app_page
 
 
 def button(at: AppTest, starts: str):

@@ -17,19 +17,14 @@ from sim.model.world import compile
 from sim.scenario import ledger
 from sim.scenario.errors import InputError
 from sim.scenario.loader import load, load_text
-from tests.conftest import ROOT
+from tests.conftest import ROOT, app_page
 
 APP = str(ROOT / "app.py")
 SERVED, _ = tables.scenario_files(ROOT / "scenarios")
 LESSONS = {f: s for f, s in SERVED.items() if s.scenario.lesson is not None}
 
 
-def page(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update(query)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+page = app_page
 
 
 def headline(at: AppTest) -> str:
