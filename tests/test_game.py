@@ -231,3 +231,20 @@ def test_the_teaching_guide_shows_the_shipped_games_objectives_and_questions():
     missing += [q for q in GAME.debrief if q not in guide]
     missing += [f"| {a.label} | {a.cost} |" for a in GAME.actions.values() if f"| {a.label} | {a.cost} |" not in guide]
     assert not missing, f"docs/teaching.md is behind scenarios/walk_the_tightrope.yaml: {missing}"
+
+
+def test_the_printable_debrief_and_role_cards_hold_the_teams_moves_chart_and_quotes():
+    s = three()
+    visit = [Move("PAK", "minister_visit", "RUS"), Move("RUS", "minister_visit", "PAK")]
+    log = [visit, [Move("PAK", "forum_support", "CHN")]]
+    p = play(s, log)
+    rows = debrief.attribution(p, log)
+    png = debrief.chart_png(p, debrief.without_players(p, log), "PAK")
+    assert png.startswith(b"\x89PNG") and len(png) > 10_000
+    page = debrief.page(p, "PAK", rows, png)
+    assert page.count("<tr><td>2011</td>") == 1 and "Pakistan: support at the UN, SCO or FATF towards China" in page
+    assert "Russia: a minister" not in page  # only the team's own moves
+    assert 'src="data:image/png;base64,' in page and all(q in page for q in ("Describe:", "Apply:"))
+    cards = debrief.role_cards(s)
+    assert cards.count("<section>") == 3 and "The balancer" in cards and "Keep Russia, isolate Pakistan" in cards
+    assert "points of political capital" in cards and "triangular tightrope" in cards
