@@ -113,7 +113,7 @@ def debrief_of(p: game_play.Played, none: game_play.Played, rows: list[dict], co
         shown = table[keep].rename(columns=lambda c: c.split(": ", 1)[-1])
         st.table(shown.style.format(precision=3).hide(axis="index"))  # a plain table: it prints, and reads aloud
     else:
-        st.caption("You made no moves: the solid and dashed lines differ only by other teams' moves.")
+        st.caption("You made no moves, so none of yours changed the lines; where they differ, other teams' moves did.")
     st.markdown("#### Reflect\n" + "\n".join(f"{k + 1}. {q}" for k, q in enumerate(p.setup.game.debrief)))
     left, right = st.columns(2)
     left.download_button(

@@ -63,9 +63,11 @@ def setup(
     if game is None:
         raise ValueError(f"{loaded.scenario.name} has no game: block (expected a scenario such as walk_the_tightrope)")
     teams = tuple(dict.fromkeys(teams))
+    if not teams:
+        raise ValueError(f"no state is played by a team (pick at least one of: {', '.join(game.roles)})")
     unknown = [t for t in teams if t not in game.roles]
-    if unknown or not teams:
-        raise ValueError(f"no role for {', '.join(unknown) or 'nobody'} (expected some of: {', '.join(game.roles)})")
+    if unknown:
+        raise ValueError(f"no role for {', '.join(unknown)} (expected some of: {', '.join(game.roles)})")
     mode = mode or game.mode
     if mode not in ("history", "sandbox"):
         raise ValueError(f"mode {mode!r} (expected history or sandbox)")
