@@ -59,6 +59,7 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/ensemble.py
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/classroom_load.py
+	$(BIN)/python benchmarks/app_load.py
 
 screenshot: $(VENV)/.test-installed chromium
 	TIGHTROPE_SCREENSHOT=docs/app.png $(BIN)/python -m pytest -q tests/test_browser.py

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import tempfile
@@ -38,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 import sim  # noqa: E402
+from benchmarks.protocol import Session, cpu_seconds  # noqa: E402
 from sim.game.moves import setup  # noqa: E402
 from sim.game.store import Store  # noqa: E402
 from tests.serving import Server, choose, launch_args, submit, wait_until_idle  # noqa: E402
@@ -60,11 +60,6 @@ OBSERVE = """(text) => {
 }"""
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def browser_cpu() -> float:
     """CPU seconds of every Chromium process on the machine (the pages' rendering)."""
     total = 0.0
@@ -77,66 +72,12 @@ def browser_cpu() -> float:
     return total
 
 
-class Session:
-    """One team laptop as the server sees it: a websocket speaking Streamlit's own protocol, as its
-    page does (BackMsg rerun requests, the fragment's timed reruns), without drawing anything."""
-
-    def __init__(self, url: str, query: str):
-        self.url, self.query = url.replace("http", "ws", 1) + "/_stcore/stream", query
-        self.headings: list[tuple[float, str]] = []  # (arrival, text) of every heading the server sent
-        self.timers: dict[str, float] = {}  # fragment id -> its interval
-
-    async def rerun(self, ws, fragment: str = "") -> None:
-        from streamlit.proto.BackMsg_pb2 import BackMsg
-
-        msg = BackMsg()
-        msg.rerun_script.query_string = self.query
-        if fragment:
-            msg.rerun_script.fragment_id, msg.rerun_script.is_auto_rerun = fragment, True
-        await ws.send(msg.SerializeToString())
-
-    async def poll(self, ws, fragment: str, interval: float) -> None:
-        while self.timers.get(fragment) == interval:
-            await asyncio.sleep(interval)
-            if self.timers.get(fragment) == interval:
-                await self.rerun(ws, fragment)
-
-    async def run(self, stop: asyncio.Event, ready: asyncio.Event) -> None:
-        import websockets
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-        async with websockets.connect(self.url, subprotocols=["streamlit"], max_size=None) as ws:
-            await self.rerun(ws)
-            pollers = []
-            while not stop.is_set():
-                try:
-                    data = await asyncio.wait_for(ws.recv(), 0.5)
-                except TimeoutError:
-                    continue
-                msg = ForwardMsg()
-                msg.ParseFromString(data)
-                kind = msg.WhichOneof("type")
-                if kind == "delta" and msg.delta.new_element.WhichOneof("type") == "heading":
-                    self.headings.append((time.time(), msg.delta.new_element.heading.body))
-                elif kind == "auto_rerun" and msg.auto_rerun.fragment_id not in self.timers:
-                    fragment, every = msg.auto_rerun.fragment_id, msg.auto_rerun.interval
-                    self.timers[fragment] = every
-                    pollers.append(asyncio.create_task(self.poll(ws, fragment, every)))
-                elif kind == "script_finished":
-                    ready.set()
-            self.timers.clear()
-            for task in pollers:
-                task.cancel()
-
-
 async def sessions_load(url: str, pid: int, store: Store, code: str, sessions: int, turns: int):
     """The delays (end turn -> each session has the new turn), the server's CPU a turn, and the
     polling's CPU a second."""
-    stop = asyncio.Event()
     clients = [Session(url, f"page=team&game={code}&state={TEAMS[k % len(TEAMS)]}") for k in range(sessions)]
-    readies = [asyncio.Event() for _ in clients]
-    tasks = [asyncio.create_task(c.run(stop, r)) for c, r in zip(clients, readies)]
-    await asyncio.gather(*(r.wait() for r in readies))
+    await asyncio.gather(*(c.open() for c in clients))
+    await asyncio.gather(*(c.ready() for c in clients))
     await asyncio.sleep(2)  # every session has its poll running
     before = cpu_seconds(pid)
     await asyncio.sleep(IDLE)
@@ -154,8 +95,7 @@ async def sessions_load(url: str, pid: int, store: Store, code: str, sessions: i
                 raise TimeoutError(f"not every session saw {want!r} within 120 s")
         cpu.append(cpu_seconds(pid) - start_cpu)
         delays += [min(t for t, h in c.headings if t >= start and want in h) - start for c in clients]
-    stop.set()
-    await asyncio.gather(*tasks)
+    await asyncio.gather(*(c.close() for c in clients))
     return delays, cpu, polling
 
 
