@@ -129,7 +129,7 @@ def team() -> None:
     g = opened()
     if g is None:
         return
-    code = st.query_params.get("state", "")
+    code = st.query_params.get("state", "").strip().upper()  # a link typed by hand: pak works as PAK
     if code not in g.teams:
         st.error(f"no team plays {code!r} in game {g.code} (teams: {', '.join(g.teams)}): check the join link")
         return
@@ -295,7 +295,10 @@ def teacher() -> None:
         return
     codes = [g.code for g in known]
     chosen = st.session_state.get("class_game")
-    code = st.selectbox("Game", codes, index=codes.index(chosen) if chosen in codes else 0, key="class_game")
+    about = {g.code: f"{g.code}: {len(g.teams)} teams, {g.status}, turn {min(g.turn + 1, g.turns)}" for g in known}
+    code = st.selectbox(
+        "Game", codes, index=codes.index(chosen) if chosen in codes else 0, key="class_game", format_func=about.get
+    )
     g = games().game(code)
     p = world_of(g)
     if p is None:

@@ -127,7 +127,9 @@ def test_a_team_link_to_an_unknown_game_or_state_says_what_is_wrong(classroom):
 
     loaded = sim.load("walk_the_tightrope")
     code = classroom.create("walk_the_tightrope.yaml", loaded, setup(loaded, ["PAK"]))
-    assert "no team plays 'RUS'" in team(code, "RUS").error[0].value
+    assert "no team plays 'RUS'" in team(code, "rus").error[0].value
+    assert team(code, "pak").subheader[0].value.startswith(f"Game {code}")  # a hand-typed link in lower case
+    assert team(code, "pak").subheader[0].value.startswith(f"Game {code}")
 
 
 def test_the_teachers_levers_an_injection_lands_and_a_turn_ends_itself_when_every_team_has_sent(classroom):
