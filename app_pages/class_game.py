@@ -270,7 +270,10 @@ def status(g: store.Game) -> None:
         if now.version != g.version:
             st.rerun(scope="app")
         sent = games().submitted(g.code, g.turn)
-        st.markdown(" \u00b7 ".join(f"{'\u2705' if c in sent else '\u23f3'} {c}" for c in g.teams))
+        # Material icons ship with Streamlit (no emoji font needed); the words say it without them.
+        icon = {True: ":material/check_circle:", False: ":material/schedule:"}
+        said = (f"{icon[c in sent]} {c} {'sent' if c in sent else 'waiting'}" for c in g.teams)
+        st.markdown(" \u00b7 ".join(said))
         if st.session_state.get("auto_end") and len(sent) == len(g.teams) and g.status == "playing":
             games().end_turn(g.code, g.turn)
             st.rerun(scope="app")

@@ -58,7 +58,7 @@ def news_of(p: game_play.Played, code: str, year: int) -> None:
         names = p.world.names
         for o in turn.outcomes:
             if o.move.state == code or o.move.partner == code:
-                mark = "\u2705" if o.happened else "\u274c"
+                mark = ":material/check_circle:" if o.happened else ":material/cancel:"
                 st.markdown(f"{mark} **{o.move.label(p.setup.game, names)}**: {o.status}, {o.reason}.")
     items = news.items(p, year)
     if not items:

@@ -248,3 +248,22 @@ def test_the_printable_debrief_and_role_cards_hold_the_teams_moves_chart_and_quo
     cards = debrief.role_cards(s)
     assert cards.count("<section>") == 3 and "The balancer" in cards and "Keep Russia, isolate Pakistan" in cards
     assert "points of political capital" in cards and "triangular tightrope" in cards
+
+
+def test_the_news_quotes_the_ledger_verbatim_once_a_year_and_says_who_decided():
+    from sim.game import news
+    from sim.scenario import ledger
+
+    shock = Injection("incident", "IND", "PAK", 1.0, "A border clash")
+    p = play(three(), [[Move("PAK", "forum_support", "CHN")]] * 8, [[shock]] + [[]] * 7)
+    claims = ledger.claims()
+    for year in p.setup.years:
+        said = [(c, q) for item in news.items(p, year) for c, q in item.quotes]
+        assert len({c for c, _ in said}) == len(said)  # each claim quoted once a year
+        for c, q in said:  # verbatim, or a table's row said in words
+            assert q == claims[c].quote or (claims[c].quote.lstrip().startswith("|") and q.startswith("a row of"))
+    first = news.items(p, 2011)
+    assert {i.who for i in first} >= {"history", "Pakistan's team", "the teacher"}
+    assert next(i for i in first if i.who == "the teacher").reason == "A border clash (put in by the teacher: no source)"
+    lines = news.why_it_moved(p, "PAK", 2011)
+    assert len(lines) == 5 and all(line.startswith("How ") for line in lines)  # two pairs both ways, one directed

@@ -23,7 +23,7 @@ class Item:
     who: str  # a team, the teacher, history (the scenario's dated events) or a state's own rule
     headline: str
     reason: str
-    quotes: tuple[tuple[str, str], ...]  # (claim id, its verbatim quote)
+    quotes: tuple[tuple[str, str], ...]  # (claim id, its verbatim quote), each claim quoted once a year
 
 
 def who(e: LoggedEvent, names: dict[str, str]) -> str:
@@ -40,12 +40,22 @@ def headline(e: LoggedEvent, names: dict[str, str]) -> str:
     return f"{names[e.source]} \u2192 {names[e.target]}: {e.type.replace('_', ' ')}"
 
 
+def words(quote: str) -> str:
+    """A quote as read aloud: a row of a public table of figures says so rather than show its pipes."""
+    if quote.lstrip().startswith("|"):
+        cells = [c.strip() for c in quote.strip().strip("|").split("|") if c.strip()]
+        return f"a row of the source's table of figures: {', '.join(cells)}"
+    return quote
+
+
 def items(p: Played, year: int) -> list[Item]:
     """The news of ``year`` (empty before it is played), in the order it happened."""
     claims, names = ledger.claims(), p.world.names
-    out = []
+    out, quoted = [], set()
     for e in p.news(year):
-        quotes = tuple((c, claims[c].quote) for c in e.claims if c in claims)[:QUOTES]
+        fresh = [c for c in e.claims if c in claims and c not in quoted][:QUOTES]  # a quote once a year
+        quoted.update(fresh)
+        quotes = tuple((c, words(claims[c].quote)) for c in fresh)
         reason = e.reason if e.origin != "teacher" else f"{e.reason} (put in by the teacher: no source)"
         out.append(Item(e.date, who(e, names), headline(e, names), reason, quotes))
     return out
