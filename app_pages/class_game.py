@@ -20,7 +20,7 @@ from app_pages import game_parts as parts
 from app_pages.shared import scenarios
 from sim.classroom import charts as app_charts
 from sim.classroom import tables
-from sim.game import debrief, store
+from sim.game import debrief, news, store
 from sim.game.moves import setup
 from sim.game.play import Injection, Played, meters, score
 from sim.scenario.schema import EVENT_KINDS
@@ -187,8 +187,6 @@ def projector() -> None:
             st.markdown(f"#### {year}")
             for o in (o for o in p.turns[-1].outcomes if o.happened):
                 st.markdown(f"- **{o.move.label(p.setup.game, p.world.names)}** ({o.status})")
-            from sim.game import news
-
             for item in news.items(p, year):
                 if not item.who.endswith("'s team"):
                     st.markdown(f"- {item.headline} ({item.who}): {item.reason}")
