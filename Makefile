@@ -58,6 +58,7 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/app_rerun.py
 	$(BIN)/python benchmarks/ensemble.py
 	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/big_files.py
 	$(BIN)/python benchmarks/classroom_load.py
 	$(BIN)/python benchmarks/app_load.py
 
