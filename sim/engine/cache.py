@@ -1,7 +1,7 @@
 """Where the compiled engine keeps its machine code, and whether it is there yet.
 
 Numba compiles :mod:`sim.engine.kernel` and :mod:`sim.engine.streams` on first use
-(about 10 s) and caches the result on disk. The cache lives in a folder of its own,
+(about 25 s) and caches the result on disk. The cache lives in a folder of its own,
 named by a fingerprint of everything the machine code depends on: the two modules'
 source, the layout they read by name from the model (drivers, channels, decision
 rules), and the numba and Python versions. Numba itself only watches the source file
@@ -106,7 +106,7 @@ _LOADING = threading.Lock()
 
 
 def ready() -> None:
-    """Load the compiled engine from its disk cache, or compile it (saying so, once: ~10 s).
+    """Load the compiled engine from its disk cache, or compile it (saying so, once: ~25 s).
 
     Safe to call from several threads: one loads, the others wait for it.
     """
@@ -117,17 +117,43 @@ def ready() -> None:
             return
         from sim.engine import kernel
 
-        if warm_now():
-            _tiny(kernel)
-        else:
-            with _machine_lock():
-                warm = warm_now()  # another process may have compiled it while this one waited
-                if not warm:
-                    print(f"compiling the batch engine once, ~10 s (cached in {FOLDER})", file=sys.stderr, flush=True)
+        with _no_blas_probe():
+            if warm_now():
                 _tiny(kernel)
-                if not warm:
-                    mark_warm()
+            else:
+                with _machine_lock():
+                    warm = warm_now()  # another process may have compiled it while this one waited
+                    if not warm:
+                        print(f"compiling the batch engine once, ~25 s (cached in {FOLDER})", file=sys.stderr, flush=True)
+                    _tiny(kernel)
+                    if not warm:
+                        mark_warm()
         _READY.set()
+
+
+@contextmanager
+def _no_blas_probe():
+    """Numba's first compiled call asks whether BLAS is there by importing ``scipy.linalg`` (0.34 s
+    of a 0.76 s load, measured); the engine calls no BLAS, so while it loads the answer is no.
+
+    Numba then offers no ``np.dot`` to compiled code in this process: nothing here compiles one.
+    When numba has already asked (another library compiled first), nothing changes.
+    """
+    if "numba.np.arraymath" in sys.modules:
+        yield
+        return
+    from numba.np import linalg
+
+    asked = linalg.ensure_blas
+
+    def none_needed():
+        raise ImportError("the batch engine uses no BLAS")
+
+    linalg.ensure_blas = none_needed
+    try:
+        yield
+    finally:
+        linalg.ensure_blas = asked
 
 
 @contextmanager
