@@ -124,7 +124,8 @@ def ready() -> None:
                 with _machine_lock():
                     warm = warm_now()  # another process may have compiled it while this one waited
                     if not warm:
-                        print(f"compiling the batch engine once, ~25 s (cached in {FOLDER})", file=sys.stderr, flush=True)
+                        say = f"compiling the batch engine once, ~25 s (cached in {FOLDER})"
+                        print(say, file=sys.stderr, flush=True)
                     _tiny(kernel)
                     if not warm:
                         mark_warm()
