@@ -65,3 +65,20 @@ def test_an_output_that_cannot_be_written_is_a_clear_error(tmp_path):
     (tmp_path / "file").write_text("x")
     bad = tightrope("run", BASE, "--out", str(tmp_path / "file" / "x.csv"), check=False)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_a_bad_option_is_one_line_naming_the_fix_and_nothing_runs(tmp_path):
+    out = tmp_path / "x.csv"
+    for args, words in (
+        (("run", BASE, "--seed", "-1", "--out", str(out)), "expected a whole number from 0 to 4,294,967,295"),
+        (("run", BASE, "--seed", "2018.5"), "got '2018.5'"),
+        (("compare", BASE, BASE, "--seeds", "many"), "invalid int value: 'many'"),
+        (("frobnicate",), "invalid choice: 'frobnicate'"),
+        ((), "required: command"),
+    ):
+        bad = tightrope(*args, check=False)
+        assert bad.returncode == 2 and bad.stdout == "", (args, bad.stdout)
+        (line,) = bad.stderr.strip().splitlines()
+        assert line.startswith("<command line>:1:1: ") and words in line and "--help" in line, line
+    assert not out.exists()
+    assert "+0." in tightrope("run", BASE, "--seed", str(2**32 - 1)).stdout  # the largest seed runs

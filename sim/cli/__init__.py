@@ -14,12 +14,31 @@ import sys
 from sim.scenario.errors import InputError
 
 EXIT_INPUT = 2
+MAX_SEED = 2**32 - 1  # as a scenario's own `seed:` allows
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a bad option said in one line like every other input problem."""
+
+    def error(self, message: str):
+        self.exit(EXIT_INPUT, f"<command line>:1:1: {message} (see '{self.prog} --help')\n")
+
+
+def seed(text: str) -> int:
+    """An option's seed: a whole number a run can be seeded with."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"got '{text}' (expected a whole number from 0 to {MAX_SEED:,})")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
     from sim.cli import batch, scenario
 
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="tightrope",
         description="What-if simulator of the Pakistan-Russia thaw (a teaching model, not a forecast).",
     )

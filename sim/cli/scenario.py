@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from sim.cli import seed
 from sim.scenario.errors import InputError, Problem, did_you_mean, shown
 
 FORMATS = (".csv", ".parquet", ".json")
@@ -318,7 +319,7 @@ def cmd_scorecard(args) -> int:
 
 def add_parsers(sub) -> None:
     def scenario_options(sp):
-        sp.add_argument("--seed", type=int, help="seed of the random draws (default: the scenario's)")
+        sp.add_argument("--seed", type=seed, help="seed of the random draws (default: the scenario's)")
         sp.add_argument("--set", action="append", metavar="NAME=VALUE", help="override an assumption (repeatable)")
 
     where = "a scenario file, or a shipped scenario by name (e.g. baseline)"
