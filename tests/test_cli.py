@@ -51,6 +51,12 @@ def test_explain_shows_drivers_events_and_quotes():
         assert word in out
     bad = tightrope("explain", BASE, "--pair", "PAK:XXX", check=False)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+    typo = tightrope("explain", BASE, "--pair", "PAK:RUSS", check=False)
+    assert typo.returncode == 2 and "did you mean 'RUS'" in typo.stderr
+    heading = out.splitlines()[0]
+    for written in ("pak-rus", "Pakistan:Russia", "PAK / RUS"):  # as a sweep writes pairs, or in words
+        again = tightrope("explain", BASE, "--pair", written, "--from", "2014", "--to", "2018").stdout
+        assert again.splitlines()[0] == heading
 
 
 def test_claims_schema_and_validate():

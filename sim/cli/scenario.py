@@ -167,19 +167,29 @@ def _window(world, start: str | None, end: str | None) -> tuple[int, int]:
     return lo, hi
 
 
+def _pair(world, text: str) -> tuple[str, str]:
+    """The two actors of ``--pair``: codes or names, any case, joined by ':' or '-' (PAK:RUS, pak-rus)."""
+    by_name = {**{c.lower(): c for c in world.codes}, **{name.lower(): c for c, name in world.names.items()}}
+    sep = next((s for s in (":", "-", "/", ",") if text.count(s) == 1), ":")  # ':' first: a name may hold '-'
+    parts = [p.strip() for p in text.split(sep)]
+    found = [by_name.get(p.lower()) for p in parts]
+    if len(found) != 2 or None in found or found[0] == found[1]:
+        unknown = next((p for p, c in zip(parts, found) if c is None), None)
+        hint = did_you_mean(unknown.upper(), world.codes) if unknown and len(found) == 2 else ""
+        raise InputError.command_line(
+            f"--pair {text}: {hint}expected two different actors of the scenario, e.g. PAK:RUS "
+            f"(actors: {', '.join(world.codes)})"
+        )
+    return found[0], found[1]
+
+
 def cmd_explain(args) -> int:
     from sim.model import report
     from sim.scenario import ledger
 
-    a, _, b = args.pair.partition(":")
     run = _run(args.scenario, args.seed, args.set)
     w = run.world
-    unknown = [c for c in (a, b) if c not in w.index]
-    if unknown or a == b:
-        raise InputError.command_line(
-            f"--pair {args.pair}: expected two different actors of the scenario, e.g. PAK:RUS "
-            f"(actors: {', '.join(w.codes)})"
-        )
+    a, b = _pair(w, args.pair)
     lo, hi = _window(w, args.start, args.end)
     why = report.explain(run, a, b, lo, hi)
     claims = ledger.claims()
@@ -317,6 +327,14 @@ def cmd_scorecard(args) -> int:
     return 0
 
 
+def _count(text: str) -> int:
+    import argparse
+
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"got '{text}' (expected a whole number, 0 or more)")
+    return int(text)
+
+
 def add_parsers(sub) -> None:
     def scenario_options(sp):
         sp.add_argument("--seed", type=seed, help="seed of the random draws (default: the scenario's)")
@@ -347,7 +365,7 @@ def add_parsers(sub) -> None:
     e.add_argument("--pair", required=True, metavar="X:Y")
     e.add_argument("--from", dest="start", metavar="DATE")
     e.add_argument("--to", dest="end", metavar="DATE")
-    e.add_argument("--max-events", type=int, default=12)
+    e.add_argument("--max-events", type=_count, default=12, help="events listed in each list (default 12)")
     scenario_options(e)
     e.set_defaults(func=cmd_explain)
 
