@@ -339,3 +339,22 @@ def test_table_shows_how_often_by_the_value_of_a_varied_assumption(reference):
     assert "by hedging_gain and aid_cut_share" in two.stdout
     bad = tightrope("table", reference, "--by", "noise_sd", check=False)
     assert bad.returncode == 2 and "expected one or two of the varied assumptions" in bad.stderr
+
+
+def test_a_sampled_assumption_is_tabled_in_bins_holding_every_run(tmp_path):
+    path = tmp_path / "lhs.yaml"
+    path.write_text(
+        "name: lhs\nscenario: baseline\nseed: 3\nsampler: lhs\nsamples: 40\nreplications: 2\n"
+        "vary:\n  hedging_gain: {range: [0.0, 0.6]}\n  noise_sd: {range: [0.0, 0.02]}\n"
+        "outputs:\n  - {name: pr, measure: score, pair: PAK-RUS, at: 2025}\n"  # a year, as scenarios take it
+    )
+    tightrope("batch", path, "--out", tmp_path / "out")
+    done = tightrope("table", tmp_path / "out", "--by", "hedging_gain").stdout
+    assert "hedging_gain in 6 equal bins, every run in its bin" in done
+    rows = [line for line in done.splitlines() if " to " in line]
+    x = runs(tmp_path / "out")
+    lo, hi = x["hedging_gain"].min(), x["hedging_gain"].max()
+    assert len(rows) == 6 and rows[0].startswith(f"{lo:.3g} to ") and rows[-1].split()[2] == f"{hi:.3g}"
+    first = x.loc[x["hedging_gain"] <= lo + (hi - lo) / 6]
+    assert f"{first['pr'].median():+.3f}" in rows[0]
+    assert x["pr"].notna().all() and len(x) == 80

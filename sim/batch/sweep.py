@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import pydantic
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from sim.scenario import dates, ledger
 from sim.scenario.errors import InputError, did_you_mean
 from sim.scenario.loader import Loaded, base_file, display_name, find, load, locate, problems_from
-from sim.scenario.schema import Strict
+from sim.scenario.schema import Date, Strict
 from sim.scenario.yamlread import Document, read, read_bytes
 
 SAMPLERS = ("grid", "lhs", "sobol", "morris")
@@ -52,19 +52,12 @@ class Output(Strict):
     name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="a column name for the results")
     measure: Literal["score", "mean", "first_crossing", "crossed", "balanced_share"]
     pair: str | None = Field(None, pattern=r"^[A-Z]{3}-[A-Z]{3}$", description="two actor codes, e.g. PAK-RUS")
-    at: str | None = Field(None, description="a quarter, e.g. 2025Q1 (score, balanced_share)")
-    by: str | None = Field(None, description="the last quarter that counts (crossed)")
-    from_: str | None = Field(None, alias="from", description="first quarter of the period (mean)")
-    to: str | None = Field(None, description="last quarter of the period (mean)")
+    at: Date | None = Field(None, description="a quarter, e.g. 2025Q1 (score, balanced_share)")
+    by: Date | None = Field(None, description="the last quarter that counts (crossed)")
+    from_: Date | None = Field(None, alias="from", description="first quarter of the period (mean)")
+    to: Date | None = Field(None, description="last quarter of the period (mean)")
     above: float | None = Field(None, ge=-1, le=1, description="threshold crossed upwards (first_crossing, crossed)")
     below: float | None = Field(None, ge=-1, le=1, description="threshold crossed downwards (first_crossing, crossed)")
-
-    @field_validator("at", "by", "from_", "to")
-    @classmethod
-    def quarter(cls, v):
-        if v is not None:
-            dates.parse(v)
-        return v
 
     @model_validator(mode="after")
     def fits(self):

@@ -187,9 +187,13 @@ def cmd_plot(args) -> int:
     return 0
 
 
+MAX_ROWS, BINS = 12, 6  # a varied assumption with more values than MAX_ROWS is shown in BINS bins
+
+
 def cmd_table(args) -> int:
     """Each output by the values of one varied assumption (or two): how often a crossing happened,
     the median of the rest, printed as plain text tables."""
+    import numpy as np
     import pandas as pd
 
     from sim.batch import store
@@ -211,12 +215,26 @@ def cmd_table(args) -> int:
         )
     measures = info.get("measures", {})
     names = [o for o in info.get("outputs", []) if o in runs and o not in varied]
+    binned = [b for b in by if runs[b].nunique() > MAX_ROWS]  # sampled (lhs, sobol, morris), not a grid
+    for b in binned:
+        edges = np.linspace(runs[b].min(), runs[b].max(), BINS + 1)
+        labels = [f"{lo:.3g} to {hi:.3g}" for lo, hi in zip(edges[:-1], edges[1:])]
+        runs[b] = pd.cut(runs[b], edges, labels=labels, include_lowest=True)
+    each = (
+        f"{' and '.join(binned)} in {BINS} equal bins, every run in its bin"
+        if binned
+        else f"{info['replications']} replications a point"
+    )
     for name in names:
         share = measures.get(name) == "crossed"
         when = measures.get(name) == "first_crossing"
         what = "share of runs" if share else "median of the runs that crossed" if when else "median"
         table = runs.pivot_table(
-            index=by[0], columns=by[1] if len(by) > 1 else None, values=name, aggfunc="mean" if share else "median"
+            index=by[0],
+            columns=by[1] if len(by) > 1 else None,
+            values=name,
+            aggfunc="mean" if share else "median",
+            observed=False,
         )
         if share:
             fmt = "{:.0%}".format
@@ -224,7 +242,7 @@ def cmd_table(args) -> int:
             fmt = lambda v: dates.label(int(round(v * 4)))  # noqa: E731 - a decimal year, shown as its quarter
         else:
             fmt = "{:+.3f}".format
-        print(f"{name} ({what}) by {' and '.join(by)}, {info['replications']} replications a point:")
+        print(f"{name} ({what}) by {' and '.join(by)}, {each}:")
         print(table.to_string(float_format=fmt, na_rep="never" if when else "-") + "\n")
     return 0
 
