@@ -252,7 +252,7 @@ def cmd_validate(args) -> int:
                 s = load_sweep(path)
                 print_(
                     f"{path}: ok (sweep {s.sweep.name}: {len(s.sweep.vary)} varied, {s.sweep.sampler}, "
-                    f"{s.sweep.replications} replications of {s.scenario.name})"
+                    f"{s.sweep.replications} replication{'s' * (s.sweep.replications != 1)} of {s.scenario.name})"
                 )
                 continue
             loaded = load(path)
