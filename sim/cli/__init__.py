@@ -9,6 +9,8 @@ problem, ``FILE:LINE:COL: what is wrong (what was expected)``, on stderr and exi
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
 import sys
 
 from sim.scenario.errors import InputError
@@ -68,5 +70,32 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
 
 
+def command() -> None:
+    """The ``tightrope`` program: :func:`main`, then an exit that skips tearing the interpreter down.
+
+    Once the command is done (its files closed, its output flushed, every ``atexit`` handler run),
+    unloading the several hundred modules a batch imports (numba, LLVM, pyarrow) took 0.4-0.5 s
+    of a 10,000-run batch's 5 s, measured; nothing of the command's is left to do by then.
+    """
+    code = 1  # if main() itself fails, after Python has printed why
+
+    def leave() -> None:  # registered before the command runs, so it runs after every other exit handler
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe or stream: nothing more can be said
+                pass
+        os._exit(code)
+
+    atexit.register(leave)
+    try:
+        code = main()
+    except SystemExit as stop:  # --help, or an option argparse refused (it has said why)
+        if isinstance(stop.code, str):
+            print(stop.code, file=sys.stderr)
+        code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    command()
