@@ -116,6 +116,14 @@ class Actor(Strict):
     claims: Claims = Field(default_factory=list)
 
 
+def _pair_or_direction(word: str, pair, from_, to) -> None:
+    """A pair of states written one way: ``WORD: [X, Y]`` (both directions), or ``from`` and ``to``."""
+    if (pair is None) == (from_ is None and to is None):
+        raise ValueError(f"give either '{word}: [X, Y]' or both 'from' and 'to'")
+    if pair is None and (from_ is None or to is None):
+        raise ValueError("give both 'from' and 'to'")
+
+
 class InitialAlignment(Strict):
     """A starting score; ``between`` sets both directions, ``from``/``to`` one."""
 
@@ -127,10 +135,7 @@ class InitialAlignment(Strict):
 
     @model_validator(mode="after")
     def _one_form(self):
-        if (self.between is None) == (self.from_ is None and self.to is None):
-            raise ValueError("give either 'between: [X, Y]' or both 'from' and 'to'")
-        if self.between is None and (self.from_ is None or self.to is None):
-            raise ValueError("give both 'from' and 'to'")
+        _pair_or_direction("between", self.between, self.from_, self.to)
         return self
 
     def pairs(self) -> list[tuple[str, str]]:
@@ -219,10 +224,7 @@ class Objective(Strict):
 
     @model_validator(mode="after")
     def _one_each(self):
-        if (self.pair is None) == (self.from_ is None and self.to is None):
-            raise ValueError("give either 'pair: [X, Y]' or both 'from' and 'to'")
-        if self.pair is None and (self.from_ is None or self.to is None):
-            raise ValueError("give both 'from' and 'to'")
+        _pair_or_direction("pair", self.pair, self.from_, self.to)
         if (self.above is None) == (self.below is None):
             raise ValueError("give one of 'above' or 'below'")
         return self
