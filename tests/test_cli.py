@@ -45,6 +45,19 @@ def test_compare_names_the_pairs_that_diverge():
     assert "Pakistan - Russia" in out and "diverges" in out
 
 
+def test_compare_with_one_scenario_compares_it_with_the_one_it_extends(tmp_path):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("extends: us_ties_mended\nname: Mine\n")
+    both = tightrope("compare", "baseline", "us_ties_mended", "--seeds", "3").stdout
+    assert tightrope("compare", "us_ties_mended", "--seeds", "3").stdout == both
+    assert tightrope("compare", str(mine), "--seeds", "3").stdout.startswith("Mine against US ties mended,")
+    alone = tightrope("compare", "baseline", check=False)
+    assert alone.returncode == 2 and alone.stdout == "" and "extends no scenario" in alone.stderr
+    for gap in ("nan", "0", "-1", "3"):
+        bad = tightrope("compare", "us_ties_mended", "--threshold", gap, check=False)
+        assert bad.returncode == 2 and "more than 0 and at most 2" in bad.stderr, gap
+
+
 def test_explain_shows_drivers_events_and_quotes():
     out = tightrope("explain", BASE, "--pair", "PAK:RUS", "--from", "2014", "--to", "2018").stdout
     for word in ("hedging", "threat", "embargo_lifted", "Friendship 2017", '"'):

@@ -116,7 +116,8 @@ def cmd_compare(args) -> int:
 
     if args.seeds < 1:
         raise InputError.command_line(f"--seeds {args.seeds}: expected 1 or more")
-    base_w, what_w = _world(args.base, args.set), _world(args.whatif, args.set)
+    base, whatif = (args.base, args.whatif) if args.whatif else (_extended(args.base), args.base)
+    base_w, what_w = _world(base, args.set), _world(whatif, args.set)
     seed = args.seed if args.seed is not None else base_w.seed
     seeds = [seed] if args.seeds == 1 else ensemble.replication_seeds(seed, args.seeds)
     base, whatif = ensemble.run(base_w, seeds), ensemble.run(what_w, seeds)
@@ -146,6 +147,18 @@ def cmd_compare(args) -> int:
             f"   {r.base_end:+.2f} -> {r.whatif_end:+.2f}"
         )
     return 0
+
+
+def _extended(whatif: str) -> str:
+    """The scenario a what-if extends, for ``compare WHATIF`` without a base."""
+    from sim.scenario.loader import load
+
+    files = load(whatif).files
+    if len(files) < 2:
+        raise InputError.command_line(
+            f"{whatif} extends no scenario: name the one to compare it with (tightrope compare BASE {whatif})"
+        )
+    return files[1]
 
 
 def _window(world, start: str | None, end: str | None) -> tuple[int, int]:
@@ -327,6 +340,19 @@ def cmd_scorecard(args) -> int:
     return 0
 
 
+def _gap(text: str) -> float:
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.0 < value <= 2.0:  # two scores in -1..+1 are at most 2 apart
+        raise argparse.ArgumentTypeError(f"got '{text}' (expected a gap between scores, more than 0 and at most 2)")
+    return value
+
+
 def _count(text: str) -> int:
     import argparse
 
@@ -347,11 +373,15 @@ def add_parsers(sub) -> None:
     r.add_argument("--out", metavar="FILE", help="write the tidy history (.csv, .parquet or .json)")
     r.set_defaults(func=cmd_run)
 
-    c = sub.add_parser("compare", help="where and when a what-if departs from a base scenario")
-    c.add_argument("base", help=where)
-    c.add_argument("whatif", help=where)
+    c = sub.add_parser(
+        "compare",
+        help="where and when a what-if departs from a base scenario (by default, the one it extends)",
+        usage="tightrope compare [-h] [options] [BASE] WHATIF",
+    )
+    c.add_argument("base", metavar="BASE", help=f"{where}; left out, the scenario WHATIF extends")
+    c.add_argument("whatif", metavar="WHATIF", nargs="?", help=where)
     scenario_options(c)
-    c.add_argument("--threshold", type=float, default=0.05, help="gap that counts as divergence (default 0.05)")
+    c.add_argument("--threshold", type=_gap, default=0.05, help="gap that counts as divergence (default 0.05)")
     c.add_argument(
         "--seeds",
         type=int,
