@@ -253,6 +253,13 @@ outputs:
     assert st["inertia_rate"] > 0.5 > 0.1 > st["outreach_rate"] and not skipped
     wrong = tightrope("sensitivity", path, "--method", "morris", "--out", tmp_path / "out", check=False)
     assert wrong.returncode == 2 and "needs a sweep with sampler: morris" in wrong.stderr
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(
+        path.read_text().replace("sampler: sobol", "sampler: grid").replace("range: [0.05, 0.4]", "values: [0.1]")
+    )
+    wrong = tightrope("sensitivity", grid, "--out", tmp_path / "grid", check=False)
+    (line,) = wrong.stderr.splitlines()  # the sweep's own sampler line, not an option the user never typed
+    assert wrong.returncode == 2 and line.startswith(f"{grid}:4:10: sampler: grid: sensitivity needs"), line
 
 
 def test_plot_draws_a_fan_chart_of_a_kept_series(reference, tmp_path):

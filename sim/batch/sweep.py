@@ -190,8 +190,9 @@ def _check(sweep: Sweep, loaded: Loaded) -> list[tuple[tuple, str, bool]]:
 class LoadedSweep:
     """A validated sweep, its base scenario, and the hash that identifies its results."""
 
-    def __init__(self, sweep: Sweep, scenario: Loaded, path: Path, raw: bytes):
+    def __init__(self, sweep: Sweep, scenario: Loaded, path: Path, raw: bytes, document: Document):
         self.sweep, self.base, self.path = sweep, scenario, path
+        self.document = document  # where each value was written, for later problems to point at
         digest = hashlib.sha256(raw)
         digest.update(scenario.scenario.model_dump_json().encode())  # a changed base is another sweep
         self.hash = digest.hexdigest()
@@ -228,7 +229,7 @@ def load_sweep(path: str | Path) -> LoadedSweep:
     problems = [locate(doc, loc, key=key).problem(msg) for loc, msg, key in _check(sweep, loaded)]
     if problems:
         raise InputError(problems)
-    return LoadedSweep(sweep, loaded, path, raw)
+    return LoadedSweep(sweep, loaded, path, raw, doc)
 
 
 def json_schema() -> str:

@@ -113,10 +113,15 @@ def cmd_sensitivity(args) -> int:
 
     from sim.batch import figures, sensitivity
     from sim.batch.sweep import load_sweep
+    from sim.scenario.loader import locate
 
     loaded = load_sweep(args.sweep)
     method = args.method or loaded.sweep.sampler
     if method not in sensitivity.METHODS or loaded.sweep.sampler != method:
+        if args.method is None:  # the sweep's own sampler is what is wrong: point at it
+            where = locate(loaded.document, ("sampler",))
+            said = f"sampler: {method}" if "sampler" in loaded.document.data else f"no sampler (so {method})"
+            raise InputError([where.problem(f"{said}: sensitivity needs a sweep with sampler: sobol or morris")])
         wanted = method if method in sensitivity.METHODS else "sobol or morris"
         raise InputError.command_line(
             f"--method {method}: needs a sweep with sampler: {wanted} (this one uses {loaded.sweep.sampler})"
