@@ -2,7 +2,7 @@
 
 Scenario commands (run, compare, explain, validate, schema, claims) are in
 :mod:`sim.cli.scenario`; batch commands (batch, sensitivity, plot) in
-:mod:`sim.cli.batch`. Bad input (a file, an option, a date) prints one line per
+:mod:`sim.cli.batch`; the option types they share, and ``--set``, in :mod:`sim.cli.options`. Bad input (a file, an option, a date) prints one line per
 problem, ``FILE:LINE:COL: what is wrong (what was expected)``, on stderr and exits 2.
 """
 
@@ -16,7 +16,6 @@ import sys
 from sim.scenario.errors import InputError
 
 EXIT_INPUT = 2
-MAX_SEED = 2**32 - 1  # as a scenario's own `seed:` allows
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,17 +23,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.exit(EXIT_INPUT, f"<command line>:1:1: {message} (see '{self.prog} --help')\n")
-
-
-def seed(text: str) -> int:
-    """An option's seed: a whole number a run can be seeded with."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"got '{text}' (expected a whole number from 0 to {MAX_SEED:,})")
-    return value
 
 
 def parser() -> argparse.ArgumentParser:

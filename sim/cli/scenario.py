@@ -9,8 +9,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from sim.cli import seed
-from sim.scenario.errors import InputError, Problem, did_you_mean, shown
+from sim.cli.options import count, gap, overrides, seed
+from sim.scenario.errors import InputError, did_you_mean, shown
 
 FORMATS = (".csv", ".parquet", ".json")
 DEFAULT_SEEDS = 20
@@ -19,47 +19,6 @@ DEFAULT_SEEDS = 20
 def print_(*parts, **kwargs) -> None:
     """print, with what a scenario's author wrote (names, descriptions, labels) made safe for a terminal."""
     print(*(shown(p) for p in parts), **kwargs)
-
-
-def overrides(pairs: list[str]) -> dict[str, float]:
-    """``--set NAME=VALUE`` options as assumption values, each checked against its allowed range."""
-    import math
-
-    from sim.scenario import ledger
-
-    catalogue, out, problems = ledger.assumptions(), {}, []
-    for k, item in enumerate(pairs, 1):
-        where = f"--set {item}"
-        name, sep, raw = item.partition("=")
-        if not sep:
-            problems.append(Problem("<command line>", 1, k, f"{where}: expected NAME=VALUE"))
-            continue
-        if name not in catalogue:
-            problems.append(
-                Problem(
-                    "<command line>",
-                    1,
-                    k,
-                    f"{where}: unknown assumption '{name}' "
-                    f"({did_you_mean(name, catalogue)}see 'tightrope claims --assumptions')",
-                )
-            )
-            continue
-        try:
-            value = float(raw)
-        except ValueError:
-            problems.append(Problem("<command line>", 1, k, f"{where}: '{raw}' is not a number"))
-            continue
-        a = catalogue[name]
-        if not (a.low <= value <= a.high) or not math.isfinite(value):
-            problems.append(
-                Problem("<command line>", 1, k, f"{where}: out of range (expected {a.low} to {a.high}: {a.unit})")
-            )
-            continue
-        out[name] = value
-    if problems:
-        raise InputError(problems)
-    return out
 
 
 def _world(path: str, sets: list[str] | None):
@@ -340,27 +299,6 @@ def cmd_scorecard(args) -> int:
     return 0
 
 
-def _gap(text: str) -> float:
-    import argparse
-    import math
-
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not 0.0 < value <= 2.0:  # two scores in -1..+1 are at most 2 apart
-        raise argparse.ArgumentTypeError(f"got '{text}' (expected a gap between scores, more than 0 and at most 2)")
-    return value
-
-
-def _count(text: str) -> int:
-    import argparse
-
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"got '{text}' (expected a whole number, 0 or more)")
-    return int(text)
-
-
 def add_parsers(sub) -> None:
     def scenario_options(sp):
         sp.add_argument("--seed", type=seed, help="seed of the random draws (default: the scenario's)")
@@ -381,7 +319,7 @@ def add_parsers(sub) -> None:
     c.add_argument("base", metavar="BASE", help=f"{where}; left out, the scenario WHATIF extends")
     c.add_argument("whatif", metavar="WHATIF", nargs="?", help=where)
     scenario_options(c)
-    c.add_argument("--threshold", type=_gap, default=0.05, help="gap that counts as divergence (default 0.05)")
+    c.add_argument("--threshold", type=gap, default=0.05, help="gap that counts as divergence (default 0.05)")
     c.add_argument(
         "--seeds",
         type=int,
@@ -395,7 +333,7 @@ def add_parsers(sub) -> None:
     e.add_argument("--pair", required=True, metavar="X:Y")
     e.add_argument("--from", dest="start", metavar="DATE")
     e.add_argument("--to", dest="end", metavar="DATE")
-    e.add_argument("--max-events", type=_count, default=12, help="events listed in each list (default 12)")
+    e.add_argument("--max-events", type=count, default=12, help="events listed in each list (default 12)")
     scenario_options(e)
     e.set_defaults(func=cmd_explain)
 
