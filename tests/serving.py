@@ -31,7 +31,7 @@ FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-TURN_WAIT = 30_000  # ms a team page may take to notice a turn ended (it polls every 2 s)
+TURN_WAIT = 30_000  # ms a team page may take to notice a turn ended (it polls every second)
 READY = "[data-testid=stApp][data-test-connection-state=CONNECTED][data-test-script-state=notRunning]"
 
 
