@@ -70,6 +70,13 @@ def test_explain_shows_drivers_events_and_quotes():
     for written in ("pak-rus", "Pakistan:Russia", "PAK / RUS"):  # as a sweep writes pairs, or in words
         again = tightrope("explain", BASE, "--pair", written, "--from", "2014", "--to", "2018").stdout
         assert again.splitlines()[0] == heading
+    for window, line in (
+        (("--from", "1990"), "--from 1990: outside the scenario's horizon 2010Q1..2030Q4"),
+        (("--to", "2031Q1"), "--to 2031Q1: outside the scenario's horizon 2010Q1..2030Q4"),
+        (("--from", "2030Q4"), "--from 2030Q4: expected a window that ends after it starts"),
+    ):
+        bad = tightrope("explain", BASE, "--pair", "PAK:RUS", *window, check=False)
+        assert bad.returncode == 2 and bad.stdout == "" and bad.stderr == f"<command line>:1:1: {line}\n"
 
 
 def test_claims_schema_and_validate():

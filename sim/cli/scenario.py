@@ -130,12 +130,17 @@ def _window(world, start: str | None, end: str | None) -> tuple[int, int]:
             raise InputError.command_line(f"{flag} {text!r}: {err}") from None
         if last and len(text) == 4:
             q = 4
-        return min(max(year * 4 + q - 1 - world.start, 0), world.n_steps - 1)
+        at = year * 4 + q - 1 - world.start
+        if not 0 <= at < world.n_steps:
+            horizon = f"{world.date_label(0)}..{world.date_label(world.n_steps - 1)}"
+            raise InputError.command_line(f"{flag} {text}: outside the scenario's horizon {horizon}")
+        return at
 
     lo = step(start, False, "--from") if start else 0
     hi = step(end, True, "--to") if end else world.n_steps - 1
     if hi <= lo:
-        raise InputError.command_line(f"--from {start} --to {end}: expected a window that ends after it starts")
+        given = " ".join(f"{flag} {text}" for flag, text in (("--from", start), ("--to", end)) if text)
+        raise InputError.command_line(f"{given}: expected a window that ends after it starts")
     return lo, hi
 
 
