@@ -11,6 +11,7 @@ import hmac
 import os
 import secrets
 import socket
+import time
 from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
@@ -101,16 +102,17 @@ def reachable() -> None:
         )
 
 
-def watch(version: tuple) -> None:
-    """Poll the game's row; rerun the whole page when the turn or status has changed."""
+def watch(version: tuple, team: str | None = None, sent: float | None = None) -> None:
+    """Poll the game's row; rerun the whole page when the turn or status has changed, or (a team's
+    page) when the team has submitted from another laptop since the page was drawn."""
 
     @st.fragment(run_every=POLL)
     def poll():
         try:
-            now = games().game(st.query_params.get("game", "")).version
+            g = games().game(st.query_params.get("game", ""))
         except store.GameError:
             return
-        if now != version:
+        if g.version != version or (team is not None and games().sent_at(g.code, g.turn, team) != sent):
             st.rerun(scope="app")
 
     poll()
@@ -133,7 +135,7 @@ def team() -> None:
     if code not in g.teams:
         st.error(f"no team plays {code!r} in game {g.code} (teams: {', '.join(g.teams)}): check the join link")
         return
-    watch(g.version)
+    watch(g.version, code, games().sent_at(g.code, g.turn, code))
     p = world_of(g)
     if p is None:
         return
@@ -163,7 +165,11 @@ def team() -> None:
             st.error(str(err))
     if code in sent:
         said = ", ".join(m.label(s.game, p.world.names) for m in sent[code]) or "no moves (a pass)"
-        st.success(f"Submitted for {s.years[g.turn]}: {said}. You can change them until the teacher ends the turn.")
+        at = time.strftime("%H:%M:%S", time.localtime(games().sent_at(g.code, g.turn, code)))
+        st.success(
+            f"Submitted for {s.years[g.turn]}: {said} (sent at {at}). The last moves sent from any of your "
+            "team's laptops count; you can change them until the teacher ends the turn."
+        )
     else:
         st.caption("Not submitted yet: the teacher ends the turn when every team has submitted, or when time is up.")
 

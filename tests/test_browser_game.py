@@ -1,8 +1,9 @@
 """The class game in a real browser: a teacher and three teams, each in its own Chromium context.
 
-The teams' pages are never reloaded: they must follow the teacher's "end the turn" by
-their own polling. A second test kills the server mid-game and starts a new one on the
-same database: the game resumes at the same turn with the same scores.
+The teams' pages are never reloaded: they must follow the teacher's "end the turn", and a
+team's second laptop what the first one sent, by their own polling. A second test kills the
+server mid-game and starts a new one on the same database: the game resumes at the same turn
+with the same scores.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def test_a_teacher_and_three_teams_play_two_turns_in_one_world(browser: Browser,
     links = {c: f"{server.url}/?page=team&game={game.code}&state={c}" for c in game.teams}
     expect(teacher.get_by_text(f"page=projector&game={game.code}")).to_be_visible()
     pak, rus, usa = (opened(browser, links[c]) for c in game.teams)
+    pak_laptop = opened(browser, links["PAK"])  # a second laptop of Pakistan's team
     for page, name in ((pak, "Pakistan"), (rus, "Russia"), (usa, "United States")):
         expect(page.get_by_role("heading", name=f"Walk the Tightrope: {name}")).to_be_visible()
 
@@ -69,6 +71,11 @@ def test_a_teacher_and_three_teams_play_two_turns_in_one_world(browser: Browser,
     choose(pak, "A minister's visit", "Russia")
     choose(pak, "A trade or energy deal", "India")
     submit(pak, 2011)
+    sent = pak_laptop.get_by_text(
+        re.compile(r"^Submitted for 2011: .*Pakistan: a minister's visit with Russia \(sent at")
+    )
+    expect(sent).to_be_visible(timeout=TURN_WAIT)  # no reload: the team's other laptop sees what was sent
+    pak_laptop.close()
     choose(rus, "A minister's visit", "Pakistan")
     submit(rus, 2011)
     choose(usa, "Public pressure", "Pakistan")

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages import class_game
+from sim.game.moves import Move
 from sim.game.store import Store
 from tests.conftest import ROOT, app_page
 
@@ -96,6 +97,14 @@ def test_teams_agree_a_joint_move_the_teacher_ends_the_turn_and_each_team_reads_
     picker(pak, "A minister's visit").select("RUS").run()
     button(pak, "Submit our moves").click().run()
     assert "Submitted for 2011: Pakistan: a minister's visit with Russia" in pak.success[0].value
+    laptop = team(code, "PAK")  # a second laptop of the same team: it shows what the team sent, and can replace it
+    assert "Submitted for 2011: Pakistan: a minister's visit with Russia (sent at " in laptop.success[0].value
+    picker(laptop, "Support at the UN").select("CHN").run()
+    button(laptop, "Submit our moves").click().run()
+    pak.run()  # what its poll does once it sees the team's newer submission
+    assert "Submitted for 2011: Pakistan: support at the UN, SCO or FATF towards China (sent at" in pak.success[0].value
+    button(pak, "Submit our moves").click().run()  # the first laptop sends its own picks again: they count
+    assert classroom.submitted(code, 0)["PAK"] == [Move("PAK", "minister_visit", "RUS")]
     picker(rus, "A minister's visit").select("PAK").run()
     button(rus, "Submit our moves").click().run()
     picker(ind, "A request to buy arms").select("RUS").run()

@@ -41,6 +41,10 @@ def test_a_submission_replaces_the_teams_earlier_one_and_a_pass_counts_as_submit
     store.submit(code, 0, "PAK", [Move("PAK", "public_pressure", "IND")])
     store.submit(code, 0, "RUS", [])
     assert store.submitted(code, 0) == {"PAK": [Move("PAK", "public_pressure", "IND")], "RUS": []}
+    first = store.sent_at(code, 0, "PAK")
+    assert store.sent_at(code, 0, "IND") is None and store.sent_at(code, 1, "PAK") is None
+    store.submit(code, 0, "PAK", [])  # another laptop of the team: its moves count, and its time
+    assert store.sent_at(code, 0, "PAK") >= first and store.submitted(code, 0)["PAK"] == []
 
 
 def test_moves_for_a_turn_that_is_over_or_paused_are_refused_with_the_reason(tmp_path):

@@ -210,6 +210,12 @@ class Store:
             out.setdefault(state, []).append(Move(state, action, partner))
         return out
 
+    def sent_at(self, code: str, turn: int, state: str) -> float | None:
+        """When ``state`` last submitted for ``turn`` (seconds since the epoch), or None if it has not:
+        what a team's other laptops watch for."""
+        rows = self._read("SELECT at FROM submissions WHERE game=? AND turn=? AND state=?", (code, turn, state))
+        return rows[0][0] if rows else None
+
     def log(self, code: str, turns: int | None = None) -> tuple[list[list[Move]], list[list[Injection]]]:
         """The moves and injections of the first ``turns`` turns (every resolved one if None), in turn
         order: what :func:`replay` plays."""
