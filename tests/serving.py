@@ -32,6 +32,10 @@ FLAGS = [
     "--no-first-run",
 ]
 TURN_WAIT = 30_000  # ms a team page may take to notice a turn ended (it polls every second)
+# Where a chart is drawn to, and where the page's column ends: [right edge drawn, right edge of the column].
+FITS = """(el) => { const main = el.closest('[data-testid=stMainBlockContainer]');
+  const right = main.getBoundingClientRect().right - parseFloat(getComputedStyle(main).paddingRight);
+  return [el.querySelector('canvas, svg').getBoundingClientRect().right, right]; }"""
 READY = "[data-testid=stApp][data-test-connection-state=CONNECTED][data-test-script-state=notRunning]"
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.serving import Server, launch_args, wait_until_idle
+from tests.serving import FITS, Server, launch_args, wait_until_idle
 
 SNAPSHOT = """() => {
   const chart = document.querySelector('[data-testid=stVegaLiteChart]');
@@ -105,6 +105,25 @@ def test_the_why_chart_is_drawn_at_every_page_width(page: Page, server: str, wid
     assert len(bars) >= 8 and min(bars) > 15, bars  # eight drivers, each a bar taller than a line
 
 
+def test_every_chart_of_the_teacher_page_fits_a_1280_pixel_laptop(page: Page, server: str):
+    """Drawn, legends included, inside the page's column: a legend past the edge hides the pairs' names."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{server}/?page=teacher")
+    wait_until_idle(page)
+    for tab, title in (
+        ("Alignments", "Alignment of each pair"),
+        ("Network", "Who regards whom"),
+        ("Why", "Why the scores moved"),
+        ("Sources check", "The baseline"),
+    ):
+        page.get_by_role("tab", name=tab).click()
+        wait_until_idle(page)
+        chart = page.locator("[data-testid=stVegaLiteChart]").filter(has_text=title).first
+        expect(chart.locator("canvas, svg").first).to_be_visible(timeout=60_000)
+        drawn, edge = chart.evaluate(FITS)
+        assert drawn <= edge + 1, (tab, drawn, edge)
+
+
 def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
@@ -130,6 +149,8 @@ def test_a_student_predicts_runs_reads_the_why_and_prints_the_result(page: Page,
     chart = page.locator("[data-testid=stVegaLiteChart]").filter(has_text="Alignment of each pair").first
     expect(chart).to_be_visible()
     assert chart.bounding_box()["height"] > 200
+    drawn, edge = chart.evaluate(FITS)
+    assert drawn <= edge + 1, (drawn, edge)  # on a 1280-pixel laptop the chart and its legends fit the page
 
     page.get_by_text("Why did it change?").click()
     wait_until_idle(page)

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 import sim
 from sim.game.moves import Move, setup
 from sim.game.store import Store
-from tests.serving import TURN_WAIT, Server, choose, launch_args, submit, wait_until_idle
+from tests.serving import FITS, TURN_WAIT, Server, choose, launch_args, submit, wait_until_idle
 
 PIN = "2468"
 ALL_SENT = re.compile(r"PAK sent · .*RUS sent · .*USA sent")
@@ -117,6 +117,8 @@ def test_a_teacher_and_three_teams_play_two_turns_in_one_world(browser: Browser,
         expect(chart).to_be_visible()
         box = chart.bounding_box()
         assert box["height"] > 250 and box["width"] > 400, box
+        drawn, edge = chart.evaluate(FITS)
+        assert drawn <= edge + 1, (drawn, edge)  # the objectives' names too fit a 1280-pixel page
         assert chart.locator("canvas, svg").count() > 0
 
 

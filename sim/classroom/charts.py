@@ -18,6 +18,9 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 RUNS = {"domain": ["what-if", "baseline"], "range": [[1, 0], [6, 4]]}
 STATUS = {"domain": ["kept", "dropped", "added"], "range": ["#777777", "#D55E00", "#009E73"]}
 SHAPES = {"domain": ["kept", "dropped", "added"], "range": ["circle", "cross", "diamond"]}
+# Legends under their plots, in rows: a legend on the right pushed the 600-pixel plots past the
+# page's edge on a 1280-pixel school laptop, and with it the names of the pairs.
+BELOW = {"legend": {"orient": "bottom", "direction": "horizontal", "columns": 4}}
 # Charts carry 4 decimals: a score axis spans 2 over 300 pixels, so 1e-4 is far below a pixel
 # and tooltips show 3. Rounding halves what each rerun sends; downloads keep full precision.
 DIGITS = 4
@@ -99,6 +102,7 @@ def alignments(table: pd.DataFrame, gaps: pd.DataFrame, marks: pd.DataFrame, wid
         )
     span = [float(table.year.min()), float(table.year.max())]
     return {
+        "config": BELOW,
         "resolve": {"scale": {"color": "independent", "shape": "independent"}},
         "vconcat": [
             {
@@ -236,6 +240,7 @@ def history(path: pd.DataFrame, marks: pd.DataFrame, flows: pd.DataFrame, width:
     span = [float(path.year.min()), float(path.year.max())]
     x = {**YEAR, "scale": {"domain": span, "nice": False}}
     return {
+        "config": BELOW,
         "resolve": {"scale": {"color": "independent"}},
         "vconcat": [
             {
