@@ -11,7 +11,8 @@ One `streamlit run` of the app (the repository's .streamlit/config.toml, as `mak
   the server's two cores; a MutationObserver in each page notes when the new turn appears.
 
 Each turn every team submits (the laptops through the store, as the page's button does; the
-Chromium pages through their own pickers and button), then the teacher ends the turn.
+Chromium pages through their own pickers and button); a team's laptops redraw to show what it
+sent, and ``SENT`` seconds later the teacher ends the turn.
 Printed, each against its baseline of one client on the same server build: p50, p95 and max
 seconds from "end turn" to a client having the new turn (goal: p95 <= 2 s with 30 sessions),
 the server's CPU seconds from "end turn" to every client updated, the CPU the clients' polling
@@ -45,6 +46,7 @@ from tests.serving import Server, choose, launch_args, submit, wait_until_idle  
 TEAMS = ("PAK", "RUS", "USA", "IND", "CHN", "AFG")
 PARTNER = {"PAK": "China", "RUS": "India", "USA": "India", "IND": "Russia", "CHN": "Pakistan", "AFG": "Pakistan"}
 IDLE = 10.0  # seconds of polling measured with nothing happening
+SENT = 3.0  # seconds between the last team sending and the teacher ending the turn (a team's laptops redraw then)
 # Students keep their tab in front; headless Chromium would otherwise throttle the pages it thinks hidden.
 FOREGROUND = [
     "--disable-background-timer-throttling",
@@ -86,6 +88,7 @@ async def sessions_load(url: str, pid: int, store: Store, code: str, sessions: i
     for turn in range(turns):
         for state in TEAMS:
             store.submit(code, turn, state, [])
+        await asyncio.sleep(SENT)  # as in a class, the turn ends a little after the last team sends
         want = f"turn {turn + 2} of 8"
         start_cpu, start = cpu_seconds(pid), time.time()
         store.end_turn(code, turn)
@@ -176,12 +179,13 @@ def main() -> None:
         ("baseline: 1 session", measure_sessions(1, args.turns)),
         (f"class: {args.sessions} sessions", measure_sessions(args.sessions, args.turns)),
     ]
-    with sync_playwright() as p:
-        launch = launch_args()
-        browser = p.chromium.launch(executable_path=launch["executable_path"], args=launch["args"] + FOREGROUND)
-        rows.append(("baseline: 1 page in Chromium", measure(browser, 1, args.turns)))
-        rows.append((f"{args.pages} pages in Chromium", measure(browser, args.pages, args.turns)))
-        browser.close()
+    if args.pages > 0:  # --pages 0: the server's side alone
+        with sync_playwright() as p:
+            launch = launch_args()
+            browser = p.chromium.launch(executable_path=launch["executable_path"], args=launch["args"] + FOREGROUND)
+            rows.append(("baseline: 1 page in Chromium", measure(browser, 1, args.turns)))
+            rows.append((f"{args.pages} pages in Chromium", measure(browser, args.pages, args.turns)))
+            browser.close()
     print(
         f"{'':32}{'p50 s':>7}{'p95 s':>7}{'max s':>7}{'server CPU s/turn':>19}{'poll CPU/s':>12}"
         f"{'browser CPU s/turn':>20}{'samples':>9}"
