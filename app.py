@@ -30,7 +30,7 @@ if asked in JOINED:
 if st.session_state.get("page") not in PAGES:
     st.session_state.page = asked if asked in PAGES else "student"
 with st.sidebar:
-    page = st.segmented_control("Page", list(PAGES), format_func=PAGES.get, key="page", required=True)
+    page = st.radio("Page", list(PAGES), format_func=PAGES.get, key="page")
 if page in ("student", "play", "class"):
     st.query_params.from_dict({"page": page})
     {"student": student.show, "play": game.show, "class": class_game.teacher}[page]()
