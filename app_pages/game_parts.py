@@ -64,7 +64,9 @@ def news_of(p: game_play.Played, code: str, year: int) -> None:
     if not items:
         st.caption("Nothing else happened between the states this year.")
     for item in items:
-        said = "".join(f"\n> {q} ({c})\n" for c, q in item.quotes)
+        said = (f"\n\n*{item.basis.capitalize()}:*\n" if item.basis and item.quotes else "") + "".join(
+            f"\n> {q} ({c})\n" for c, q in item.quotes
+        )
         st.markdown(f"**{item.date} \u00b7 {item.headline}** (decided by {item.who}): {item.reason}{said}")
     with st.expander("Why your objectives moved this year"):
         for line in news.why_it_moved(p, code, year):

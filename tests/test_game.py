@@ -264,6 +264,10 @@ def test_the_news_quotes_the_ledger_verbatim_once_a_year_and_says_who_decided():
             assert q == claims[c].quote or (claims[c].quote.lstrip().startswith("|") and q.startswith("a row of"))
     first = news.items(p, 2011)
     assert {i.who for i in first} >= {"history", "Pakistan's team", "the teacher"}
+    assert {i.basis for i in first if i.who == "history"} == {""}  # a dated event's own sources
+    assert {i.basis for i in first if i.who == "Pakistan's team"} == {"the move rests on"}
+    ruled = [i for year in p.setup.years for i in news.items(p, year) if i.who.endswith("'s own rule")]
+    assert ruled and {i.basis for i in ruled} == {"the rule rests on"}  # not news of that pair: a rule's sources
     teachers = next(i for i in first if i.who == "the teacher")
     assert teachers.reason == "A border clash (put in by the teacher: no source)" and teachers.quotes == ()
     lines = news.why_it_moved(p, "PAK", 2011)

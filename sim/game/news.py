@@ -1,7 +1,8 @@
 """A turn's news: what happened last year, who decided it and why, with the sources' own words.
 
-Every item quotes the claim ledger verbatim (the claims the event rests on); a teacher's
-injection has no source and says so. "Why it moved" explains a team's objective pairs over
+Every item quotes the claim ledger verbatim: a dated event's own sources, or the sources a
+state's rule or a team's move is drawn from, introduced as such; a teacher's injection has no
+source and says so. "Why it moved" explains a team's objective pairs over
 the year with the driver decomposition, in the same sentences as the app's Why tab.
 """
 
@@ -24,6 +25,7 @@ class Item:
     headline: str
     reason: str
     quotes: tuple[tuple[str, str], ...]  # (claim id, its verbatim quote), each claim quoted once a year
+    basis: str = ""  # what the quotes are: the event's own sources (""), or those a rule or a move rests on
 
 
 def who(e: LoggedEvent, names: dict[str, str]) -> str:
@@ -38,6 +40,17 @@ def who(e: LoggedEvent, names: dict[str, str]) -> str:
 
 def headline(e: LoggedEvent, names: dict[str, str]) -> str:
     return f"{names[e.source]} \u2192 {names[e.target]}: {e.type.replace('_', ' ')}"
+
+
+def basis(e: LoggedEvent) -> str:
+    """What an item's quotes are. A dated event's claims report that event; a state's rule and a
+    team's move cite the sources they are drawn from, which may speak of other states (the arms
+    rule's sources are about Russia and Pakistan, whoever sells to whom)."""
+    if e.origin.startswith("team "):
+        return "the move rests on"
+    if e.origin not in ("scenario", "teacher"):
+        return "the rule rests on"
+    return ""
 
 
 def words(quote: str) -> str:
@@ -57,7 +70,7 @@ def items(p: Played, year: int) -> list[Item]:
         quoted.update(fresh)
         quotes = tuple((c, words(claims[c].quote)) for c in fresh)
         reason = e.reason if e.origin != "teacher" else f"{e.reason} (put in by the teacher: no source)"
-        out.append(Item(e.date, who(e, names), headline(e, names), reason, quotes))
+        out.append(Item(e.date, who(e, names), headline(e, names), reason, quotes, basis(e)))
     return out
 
 
