@@ -62,6 +62,9 @@ def test_explain_shows_drivers_events_and_quotes():
     out = tightrope("explain", BASE, "--pair", "PAK:RUS", "--from", "2014", "--to", "2018").stdout
     for word in ("hedging", "threat", "embargo_lifted", "Friendship 2017", '"'):
         assert word in out
+    later = tightrope("explain", BASE, "--pair", "PAK:RUS", "--from", "2020").stdout.splitlines()
+    decided = [k for k, line in enumerate(later) if "[decided by " in line]
+    assert decided and all(later[k + 1].strip() == "the rule rests on:" for k in decided)  # not news of that pair
     bad = tightrope("explain", BASE, "--pair", "PAK:XXX", check=False)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
     typo = tightrope("explain", BASE, "--pair", "PAK:RUSS", check=False)

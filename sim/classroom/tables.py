@@ -214,7 +214,7 @@ def why(side: Side, a: str, b: str, start: int, end: int) -> tuple[pd.DataFrame,
             "size": e.magnitude,
             "decided by": "scenario" if e.origin == "scenario" else e.origin,
             "reason": e.reason,
-            "claims": ", ".join(e.claims),
+            "claims": (f"{e.claims_are}: " if e.claims_are and e.claims else "") + ", ".join(e.claims),
             "between the two": e in explained["events"],
         }
         for e in (*explained["events"], *explained["related_events"])

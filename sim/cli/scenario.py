@@ -185,6 +185,8 @@ def cmd_explain(args) -> int:
         for e in events[: args.max_events]:
             who = "scenario" if e.origin == "scenario" else f"decided by {e.origin}"
             print_(f"  {e.date} {e.type:<20} {e.source}->{e.target} {e.magnitude:.2f}  {e.reason} [{who}]")
+            if e.claims and e.claims_are:
+                print_(f"      {e.claims_are}:")
             for cid in e.claims[:2]:
                 print_(f'      {cid}: "{claims[cid].quote}"')
         if len(events) > args.max_events:

@@ -42,17 +42,6 @@ def headline(e: LoggedEvent, names: dict[str, str]) -> str:
     return f"{names[e.source]} \u2192 {names[e.target]}: {e.type.replace('_', ' ')}"
 
 
-def basis(e: LoggedEvent) -> str:
-    """What an item's quotes are. A dated event's claims report that event; a state's rule and a
-    team's move cite the sources they are drawn from, which may speak of other states (the arms
-    rule's sources are about Russia and Pakistan, whoever sells to whom)."""
-    if e.origin.startswith("team "):
-        return "the move rests on"
-    if e.origin not in ("scenario", "teacher"):
-        return "the rule rests on"
-    return ""
-
-
 def words(quote: str) -> str:
     """A quote as read aloud: a row of a public table of figures says so rather than show its pipes."""
     if quote.lstrip().startswith("|"):
@@ -70,7 +59,7 @@ def items(p: Played, year: int) -> list[Item]:
         quoted.update(fresh)
         quotes = tuple((c, words(claims[c].quote)) for c in fresh)
         reason = e.reason if e.origin != "teacher" else f"{e.reason} (put in by the teacher: no source)"
-        out.append(Item(e.date, who(e, names), headline(e, names), reason, quotes, basis(e)))
+        out.append(Item(e.date, who(e, names), headline(e, names), reason, quotes, e.claims_are))
     return out
 
 

@@ -22,9 +22,20 @@ class LoggedEvent:
     source: str
     target: str
     magnitude: float
-    origin: str  # "scenario" or the code of the state that decided it
+    origin: str  # "scenario", the code of the state that decided it, "team XXX" or "teacher" (the game)
     reason: str
     claims: tuple[str, ...] = field(default=())
+
+    @property
+    def claims_are(self) -> str:
+        """What its claims are, said before they are quoted: a dated event's claims report the event
+        itself (""); a state's rule and a game team's move cite the sources they are drawn from,
+        which may speak of other states (the arms rule's are about Russia and Pakistan, whoever sells)."""
+        if self.origin.startswith("team "):
+            return "the move rests on"
+        if self.origin not in ("scenario", "teacher"):
+            return "the rule rests on"
+        return ""
 
 
 @dataclass(frozen=True, eq=False)
