@@ -75,8 +75,8 @@ def cmd_compare(args) -> int:
 
     if args.seeds < 1:
         raise InputError.command_line(f"--seeds {args.seeds}: expected 1 or more")
-    base, whatif = (args.base, args.whatif) if args.whatif else (_extended(args.base), args.base)
-    base_w, what_w = _world(base, args.set), _world(whatif, args.set)
+    base_file, what_file = (args.base, args.whatif) if args.whatif else (_extended(args.base), args.base)
+    base_w, what_w = _world(base_file, args.set), _world(what_file, args.set)
     seed = args.seed if args.seed is not None else base_w.seed
     seeds = [seed] if args.seeds == 1 else ensemble.replication_seeds(seed, args.seeds)
     base, whatif = ensemble.run(base_w, seeds), ensemble.run(what_w, seeds)
