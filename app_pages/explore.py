@@ -66,13 +66,21 @@ def events(base: str) -> None:
             st.selectbox("From", codes, key="new_from", index=codes.index("USA") if "USA" in codes else 0)
             st.selectbox("To", codes, key="new_to", index=codes.index("PAK") if "PAK" in codes else 1)
             st.text_input("Date (e.g. 2020Q1)", value="2020Q1", key="new_date")
+            st.text_input(
+                "Until (optional, e.g. 2024Q1)",
+                value="",
+                key="new_until",
+                help="When a standing event ends: sanctions lifted, an embargo or a deal ended, aid back as it "
+                "was. Leave empty for one that lasts (or for a one-off event: a visit, an exercise).",
+            )
             st.number_input("Magnitude", value=1.0, min_value=-10.0, max_value=10.0, step=0.1, key="new_size")
             st.text_input("Label", value="", key="new_label", max_chars=200)
             st.button("Add event", on_click=session.add_event, args=(state, scenarios()))
             if state.add_problem:
                 st.error(state.add_problem)
             for k, e in enumerate(state.added):
-                st.caption(f"{k + 1}. {e.date} · {e.from_} → {', '.join(e.targets())} · {e.type} {e.magnitude:g}")
+                ends = f" until {e.until}" if e.until else ""
+                st.caption(f"{k + 1}. {e.date}{ends} · {e.from_} → {', '.join(e.targets())} · {e.type} {e.magnitude:g}")
             if state.added:
                 st.button("Remove the added events", on_click=session.remove_events, args=(state,))
     changes = []

@@ -8,7 +8,7 @@ import streamlit as st
 
 from sim.game import charts, debrief, news
 from sim.game import play as game_play
-from sim.game.moves import Move, Setup, problems
+from sim.game.moves import Move, Setup, allowed, problems
 from sim.scenario import ledger
 
 KINDS = {
@@ -78,7 +78,7 @@ def decide(s: Setup, code: str, key: str, disabled: bool = False) -> tuple[list[
     actors = s.loaded.scenario.actors
     partners = [c for c in actors if c != code]
     moves: list[Move] = []
-    for name, spec in s.game.actions.items():
+    for name, spec in allowed(s, code).items():
         points = f"{spec.cost} point{'s' if spec.cost != 1 else ''}"
         how = KINDS[spec.kind].format(bar=s.game.accept_above)
         chosen = st.multiselect(

@@ -109,6 +109,7 @@ def add_event(state, served: Served) -> None:
                 "from": state.new_from,
                 "to": state.new_to,
                 "date": state.new_date.strip(),
+                "until": state.get("new_until", "").strip() or None,
                 "magnitude": state.new_size,
                 "label": state.new_label.strip() or None,
             }

@@ -31,7 +31,8 @@ from sim.scenario.yamlread import Document, parse
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../scenario.schema.json\n"
 EDITABLE = ("extends", "name", "description", "seed", "assumptions", "drop_events", "events")
-WORLD_KEYS = ("actors", "initial", "ties")  # what an uploaded file may add: new states and their ties
+# What an uploaded file may add: new states, their ties, rivalries and partnerships.
+WORLD_KEYS = ("actors", "initial", "ties", "rivalries", "partnerships")
 MAX_TOKEN = 100_000
 
 

@@ -1,7 +1,7 @@
 """The ``tightrope`` command: a sub-command per job, each importing only what it needs.
 
 Scenario commands (run, compare, explain, validate, schema, claims) are in
-:mod:`sim.cli.scenario`; batch commands (batch, sensitivity, plot) in :mod:`sim.cli.batch`;
+:mod:`sim.cli.scenario`; the model's checks (scorecard, expectations) in :mod:`sim.cli.checks`; batch commands (batch, sensitivity, plot) in :mod:`sim.cli.batch`;
 the option types they share, and ``--set``, in :mod:`sim.cli.options`. Bad input (a file, an
 option, a date) prints one line per problem, ``FILE:LINE:COL: what is wrong (what was
 expected)``, on stderr and exits 2.
@@ -27,7 +27,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
-    from sim.cli import batch, scenario
+    from sim.cli import batch, checks, scenario
 
     p = _Parser(
         prog="tightrope",
@@ -35,6 +35,7 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
     scenario.add_parsers(sub)
+    checks.add_parsers(sub)
     batch.add_parsers(sub)
     return p
 

@@ -284,28 +284,6 @@ def cmd_claims(args) -> int:
     return 0
 
 
-def cmd_scorecard(args) -> int:
-    from sim.model import scorecard
-
-    if args.seeds < 1:
-        raise InputError.command_line(f"--seeds {args.seeds}: expected 1 or more")
-    rows = scorecard.score(range(args.seeds))
-    print(
-        f"Does the model say what the sources say? {len(rows)} claims, each checked on {args.seeds} seeds "
-        f"(holds: in at least {scorecard.HOLDS:.0%} of them)\n"
-    )
-    for r in rows:
-        print(f"{r.check.claim}  {r.share:>5.0%}  {r.verdict}")
-        print(textwrap.fill(f'"{r.quote}"', 96, initial_indent="    ", subsequent_indent="    "))
-        print(f"    {r.check.says}; checked as: {r.check.describe()}\n")
-    held = sum(r.share >= scorecard.HOLDS for r in rows)
-    print(
-        f"{held} of {len(rows)} claims hold in at least {scorecard.HOLDS:.0%} of seeds; "
-        f"{sum(r.share < scorecard.MOSTLY for r in rows)} do not hold (the model does not reproduce them)"
-    )
-    return 0
-
-
 def add_parsers(sub) -> None:
     def scenario_options(sp):
         sp.add_argument("--seed", type=seed, help="seed of the random draws (default: the scenario's)")
@@ -351,10 +329,6 @@ def add_parsers(sub) -> None:
     s = sub.add_parser("schema", help="print the scenario JSON Schema (or, with --sweep, the sweep file's)")
     s.add_argument("--sweep", action="store_true", help="the schema of sweep files instead")
     s.set_defaults(func=cmd_schema)
-
-    sc = sub.add_parser("scorecard", help="does the model say what the sources say? each claim's check over many seeds")
-    sc.add_argument("--seeds", type=int, default=100, help="seeds each check runs on (default 100)")
-    sc.set_defaults(func=cmd_scorecard)
 
     k = sub.add_parser("claims", help="list the claim ledger, or the claims behind an assumption")
     k.add_argument("--assumption", metavar="NAME")

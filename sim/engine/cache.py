@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.model import decisions, dynamics
+from sim.model import decisions, dynamics, events
 
 HERE = Path(__file__).resolve().parent
 SOURCES = ("kernel.py", "levels.py", "streams.py")  # what the machine code is made from
@@ -40,7 +40,15 @@ def fingerprint() -> str:
     digest = hashlib.sha256()
     for name in SOURCES:
         digest.update((HERE / name).read_bytes())
-    layout = (dynamics.DRIVERS, dynamics.CHANNELS, dynamics.BENEFIT_CHANNELS, decisions.RULES)
+    layout = (
+        dynamics.DRIVERS,
+        dynamics.CHANNELS,
+        dynamics.BENEFIT_CHANNELS,
+        dynamics.STRUCTURAL,
+        dynamics.Memory._fields,
+        decisions.RULES,
+        (events.NO_BOUND, events.FLOOR, events.CEILING),
+    )
     digest.update(repr((layout, JIT, version("numba"), sys.version_info[:2])).encode())
     return digest.hexdigest()[:16]
 
@@ -186,7 +194,7 @@ def _tiny(kernel) -> None:
     A = np.zeros((n, n))
     S = np.zeros((len(dynamics.CHANNELS), n, n))
     per_run = lambda k: np.ones((1, k))
-    start, cells, delta = np.zeros(T + 1, dtype=np.int64), np.zeros((0, 5), dtype=np.int64), np.zeros(0)
+    start, cells, delta = np.zeros(T + 1, dtype=np.int64), np.zeros((0, 7), dtype=np.int64), np.zeros(0)
     kernel.advance_runs(
         A,
         S,
@@ -198,6 +206,7 @@ def _tiny(kernel) -> None:
         np.ones(n),
         np.ones(n),
         np.ones(n),
+        np.zeros((n, n)),
         start,
         cells,
         delta,

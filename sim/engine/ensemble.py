@@ -75,7 +75,7 @@ def run(world: World, seeds, varied: dict[str, np.ndarray] | None = None, keep_c
     R, T, n = seeds.size, world.n_steps, len(world.codes)
     if varied:
         values = {**world.values, **{k: np.asarray(x, dtype=float).reshape(R) for k, x in varied.items()}}
-        coef = coefficients(values, world.hedging)
+        coef = coefficients(values, world.hedging, world.enduring)
     else:
         values, coef = world.values, world.coef
     gains = np.stack([_per_run(R, getattr(coef, g)) for g in kernel.GAINS], axis=1)
@@ -101,6 +101,7 @@ def run(world: World, seeds, varied: dict[str, np.ndarray] | None = None, keep_c
         hedging,
         export,
         conditionality,
+        np.array(world.enduring, dtype=float),
         start,
         cells,
         delta,

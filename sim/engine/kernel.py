@@ -27,14 +27,23 @@ import numpy as np
 from sim.engine import levels as level
 from sim.engine import streams
 from sim.engine.cache import jit
+from sim.model import events
 from sim.model.decisions import RULES
-from sim.model.dynamics import CHANNELS, DRIVERS
+from sim.model.dynamics import CHANNELS, DRIVERS, STRUCTURAL
 
-ARMS, AID, DIPLOMACY, THREAT = (CHANNELS.index(c) for c in ("arms", "aid", "diplomacy", "threat"))
+ARMS, AID, DIPLOMACY, SANCTIONS, THREAT = (
+    CHANNELS.index(c) for c in ("arms", "aid", "diplomacy", "sanctions", "threat")
+)
 # The per-run parameter tables, by column: sim.engine.ensemble fills them by these names.
 GAINS = (
     "inertia_rate",
     "settle_rate",
+    "memory_gain",
+    "trust_fade",
+    "grievance_fade",
+    "grievance_weight",
+    "resentment_weight",
+    "weight_sanctions",
     "habituation_rate",
     "benefit_gain",
     "giver_share",
@@ -56,17 +65,42 @@ ACTS = (
     "outreach_rate",
     "outreach_size",
 )
-INERTIA, SETTLE, HABIT, BENEFIT, GIVER, THREAT_GAIN, PRESSURE, DISPLEASURE, BALANCE, HEDGING, NOISE, TIE, STEP = map(
-    GAINS.index, GAINS
-)
+(
+    INERTIA,
+    SETTLE,
+    MEMORY,
+    TRUST_FADE,
+    GRIEVANCE_FADE,
+    GRIEVANCE_WEIGHT,
+    RESENTMENT,
+    WEIGHT_SANCTIONS,
+    HABIT,
+    BENEFIT,
+    GIVER,
+    THREAT_GAIN,
+    PRESSURE,
+    DISPLEASURE,
+    BALANCE,
+    HEDGING,
+    NOISE,
+    TIE,
+    STEP,
+) = map(GAINS.index, GAINS)
 OFFER_RATE, OFFER_SIZE, REVIEW_RATE, CUT_GAP, CUT_SHARE, REACH_RATE, REACH_SIZE = map(ACTS.index, ACTS)
 N_RULES = len(RULES)
 OFFER, CUT, RESTORE, REACH = map(RULES.index, ("arms_offer", "aid_cut", "aid_restore", "outreach"))
 N_DRIVERS = len(DRIVERS)
-(D_INERTIA, D_BENEFITS, D_THREAT, D_PRESSURE, D_DISPLEASURE, D_BALANCE, D_HEDGING, D_NOISE) = map(
-    DRIVERS.index, ("inertia", "benefits", "threat", "pressure", "displeasure", "balance", "hedging", "noise")
+(D_INERTIA, D_MEMORY, D_BENEFITS, D_THREAT, D_PRESSURE, D_DISPLEASURE, D_BALANCE, D_HEDGING, D_NOISE) = map(
+    DRIVERS.index,
+    ("inertia", "memory", "benefits", "threat", "pressure", "displeasure", "balance", "hedging", "noise"),
 )
-M_ALIGN, M_BENEFITS, M_THREAT, M_PRESSURE, M_SUPPORT, M_HEDGING, N_MEMORY = level.MEMORY
+(M_ALIGN, M_BENEFITS, M_THREAT, M_PRESSURE, M_SUPPORT, M_HEDGING, M_RECORD, M_MEASURES, M_MEASURES0, N_MEMORY) = (
+    level.MEMORY
+)
+NO_BOUND, FLOOR, CEILING = events.NO_BOUND, events.FLOOR, events.CEILING
+THROUGH_OTHERS = tuple(DRIVERS.index(d) for d in STRUCTURAL)
+# An event cell's columns (sim.model.events.cells).
+C_TABLE, C_CHANNEL, C_A, C_B, C_BOUND, C_SLOT, C_UNDO = range(7)
 
 
 @jit
@@ -77,12 +111,12 @@ def _threat_series(S0, L0, ev_start, ev_cells, ev_delta, rate, out):
     stocks' shared threat is the same series."""
     n = out.shape[1]
     S, L = S0.copy(), L0.copy()
+    kept = np.zeros(max(ev_cells.shape[0], 1))
     for t in range(out.shape[0]):
         if t > 0:
             for e in range(ev_start[t], ev_start[t + 1]):
-                cell = ev_cells[e]
-                if cell[1] == THREAT:
-                    _land(S, L, cell[0], cell[1], cell[2], cell[3], ev_delta[e], cell[4] == 1)
+                if ev_cells[e, C_CHANNEL] == THREAT:
+                    _land(S, L, ev_cells[e], ev_delta[e], kept)
         level.shared(S[THREAT], out[t])
         for g in range(n):
             for r in range(n):
@@ -90,12 +124,21 @@ def _threat_series(S0, L0, ev_start, ev_cells, ev_delta, rate, out):
 
 
 @jit
-def _land(S, L, table, c, a, b, delta, clamp):
-    """events.land for one cell: an authored event on a stock (table 0: a pulse) or a standing level (1)."""
-    X = S if table == 0 else L
-    X[c, a, b] += delta
-    if clamp:
-        X[c, a, b] = max(X[c, a, b], 0.0)
+def _land(S, L, cell, delta, kept):
+    """events.land (or events.undo) for one cell: an authored event on a stock (table 0: a pulse) or a
+    standing level (1), within the channel's bound; a cell with a slot keeps what it changed there,
+    and the cell that undoes it takes that back."""
+    X = S if cell[C_TABLE] == 0 else L
+    c, a, b = cell[C_CHANNEL], cell[C_A], cell[C_B]
+    before = X[c, a, b]
+    x = before + (-kept[cell[C_SLOT]] if cell[C_UNDO] == 1 else delta)
+    if cell[C_BOUND] == FLOOR:
+        x = max(x, 0.0)
+    elif cell[C_BOUND] == CEILING:
+        x = min(x, 0.0)
+    X[c, a, b] = x
+    if cell[C_SLOT] >= 0 and cell[C_UNDO] == 0:
+        kept[cell[C_SLOT]] = x - before
 
 
 @jit
@@ -109,7 +152,7 @@ def _decide(A, A0, L, L0, pressure, signal, act, export, conditionality, hedging
                     p[k, i, j] = 0.0
                 continue
             mutual = max(A[i, j], 0.0) * max(A[j, i], 0.0)
-            opened = 1.0 if L[ARMS, i, j] >= 0.0 else 0.0
+            opened = 1.0 if (L[ARMS, i, j] >= 0.0 and L[SANCTIONS, i, j] >= 0.0) else 0.0
             offer = act[OFFER_RATE] * export[i] * mutual * max(1.0 - pressure[i, j], 0.0) * opened
             p[OFFER, i, j] = min(max(offer, 0.0), 1.0)
             gap = A0[i, j] - A[i, j]
@@ -153,9 +196,10 @@ def _act(S, L, L0, p, u, act, counts) -> bool:
 
 
 @jit
-def _advance(A, memory, levels, threat, balance, displeasure, hedging, gains, z, raw, contrib):
+def _advance(A, memory, levels, threat, balance, displeasure, hedging, enduring, gains, z, raw, contrib):
     """dynamics.drives and dynamics.contributions: each driver's push, scaled by the room left and
-    capped at the quarter's largest move; then A moves. A state does not regard itself."""
+    capped at the quarter's largest move; then A moves. A state does not regard itself. The pushes
+    through third states cannot warm an enduring rivalry nor cool an enduring partnership."""
     n = A.shape[0]
     g = gains
     for i in range(n):
@@ -166,6 +210,9 @@ def _advance(A, memory, levels, threat, balance, displeasure, hedging, gains, z,
                 continue
             a = A[i, j]
             raw[D_INERTIA] = -g[INERTIA] * (a - memory[M_ALIGN, i, j])
+            raw[D_MEMORY] = g[MEMORY] * (
+                memory[M_RECORD, i, j] + (memory[M_MEASURES, i, j] - memory[M_MEASURES0, i, j])
+            )
             raw[D_BENEFITS] = g[BENEFIT] * (levels[0, i, j] - memory[M_BENEFITS, i, j])
             raw[D_THREAT] = g[THREAT_GAIN] * (threat[i, j] - memory[M_THREAT, i, j])
             raw[D_PRESSURE] = -g[PRESSURE] * (levels[1, i, j] - memory[M_PRESSURE, i, j])
@@ -173,6 +220,9 @@ def _advance(A, memory, levels, threat, balance, displeasure, hedging, gains, z,
             raw[D_BALANCE] = g[BALANCE] * balance[i, j]
             raw[D_HEDGING] = g[HEDGING] * hedging[i] * (levels[2, i, j] - memory[M_HEDGING, i, j])
             raw[D_NOISE] = g[NOISE] * z[i, j]
+            if enduring[i, j] != 0.0:
+                for d in THROUGH_OTHERS:
+                    raw[d] = min(raw[d], 0.0) if enduring[i, j] < 0.0 else max(raw[d], 0.0)
             up = max(raw[0], 0.0)
             down = -(raw[0] - up)
             for d in range(1, N_DRIVERS):
@@ -207,6 +257,22 @@ def _settle(memory, A, standing, threat, hedging, rate, habit):
 
 
 @jit
+def _record(memory, x, floor, g):
+    """dynamics.recorded: the record fades (goodwill and grievance at their own rates) and this quarter's
+    acts are added, grievances weighted; the measures' grievance fades, but is at least what the
+    measures in force carry."""
+    n = x.shape[0]
+    for i in range(n):
+        for j in range(n):
+            r = memory[M_RECORD, i, j]
+            fade = g[TRUST_FADE] if r > 0.0 else g[GRIEVANCE_FADE]
+            weight = g[GRIEVANCE_WEIGHT] if x[i, j] < 0.0 else 1.0
+            memory[M_RECORD, i, j] = r - fade * r + weight * x[i, j]
+            m = memory[M_MEASURES, i, j]
+            memory[M_MEASURES, i, j] = min(m - g[GRIEVANCE_FADE] * m, floor[i, j])
+
+
+@jit
 def _relax(S, L, relax):
     """dynamics.relax_stocks."""
     n = S.shape[1]
@@ -228,6 +294,7 @@ def advance_runs(
     hedging,
     export,
     conditionality,
+    enduring,
     ev_start,
     ev_cells,
     ev_delta,
@@ -246,13 +313,18 @@ def advance_runs(
     quarter's uniforms, then every quarter's normals, each over the actors in alphabetical order
     (``rank`` maps an actor to its place there); a second cursor, jumped past the uniforms, reads
     the normals quarter by quarter. Authored events of quarter ``t`` are ``ev_start[t]:ev_start[t + 1]``
-    of ``ev_cells`` (table, channel, a, b, clamp) and ``ev_delta``. ``contributions`` is written when
-    it has a run axis (else pass ``(0, ...)``).
+    of ``ev_cells`` (:func:`sim.model.events.cells`' columns) and ``ev_delta``. ``enduring`` marks
+    enduring partnerships (+1) and rivalries (-1). ``contributions`` is written when it has a run
+    axis (else pass ``(0, ...)``).
     """
     R, T, n = alignment.shape[0], alignment.shape[1], A0.shape[0]
     keep = contributions.shape[0] == R
     A, S, L = np.empty((n, n)), np.empty_like(S0), np.empty_like(L0)
     usual = np.empty_like(S0)  # the standing stocks: S without its one-off pulses
+    landed = np.empty_like(S0)  # the stocks before this quarter's acts, then what the acts added
+    acted_flows, acts, backing, floor = np.empty((n, n)), np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
+    now_hostile, was_hostile, changed = np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
+    kept = np.zeros(max(ev_cells.shape[0], 1))  # what each event with until: changed
     memory = np.empty((N_MEMORY, n, n))
     flows, dep, hostile, frayed, rival = (
         np.empty((n, n)),
@@ -296,11 +368,16 @@ def advance_runs(
         memory[M_PRESSURE] = levels[1]
         memory[M_SUPPORT] = levels[3]
         memory[M_HEDGING] = levels[2]
+        level.hostile(L, SANCTIONS, weight[r], g[WEIGHT_SANCTIONS], g[GIVER], flows, now_hostile)
+        memory[M_RECORD] = 0.0
+        memory[M_MEASURES] = g[GRIEVANCE_WEIGHT] * now_hostile
+        memory[M_MEASURES0] = g[GRIEVANCE_WEIGHT] * now_hostile
         alignment[r, 0] = A0
         for t in range(1, T):
+            landed[:] = S
+            was_hostile[:] = now_hostile  # the measures in force before this quarter's events
             for e in range(ev_start[t], ev_start[t + 1]):
-                cell = ev_cells[e]
-                _land(S, L, cell[0], cell[1], cell[2], cell[3], ev_delta[e], cell[4] == 1)
+                _land(S, L, ev_cells[e], ev_delta[e], kept)
             streams.uniforms(at_uniform, u_flat)
             streams.normals(at_normal, z_flat)
             for i in range(n):
@@ -317,10 +394,26 @@ def advance_runs(
                 level.pressure(A, flows, dep, hostile, index, count, levels[1])
             level.benefits_and_support(flows, g[GIVER], levels[0], levels[3])
             level.structure(A, memory, levels[3], g[TIE], tie, sym, enmity, added, index, count, balance, displeasure)
+            # The record (dynamics.recorded): this quarter's acts and the dealings with one's enemies
+            # (dynamics.acts; the rows of enmity are still in index and count), and the measures in force.
+            for c in range(S.shape[0]):
+                for i in range(n):
+                    for j in range(n):
+                        landed[c, i, j] = S[c, i, j] - landed[c, i, j]
+            level.flows(landed, weight[r], acted_flows)
+            level.dealings(acted_flows, added)
+            level.weighted_product(enmity, added, index, count, backing)
+            level.hostile(L, SANCTIONS, weight[r], g[WEIGHT_SANCTIONS], g[GIVER], flows, now_hostile)
+            for i in range(n):
+                for j in range(n):
+                    changed[i, j] = now_hostile[i, j] - was_hostile[i, j]  # measures imposed or lifted
+                    floor[i, j] = g[GRIEVANCE_WEIGHT] * now_hostile[i, j]
+            level.acts(acted_flows, changed, backing, g[GIVER], g[RESENTMENT], acts)
+            _record(memory, acts, floor, g)
             level.flows(usual, weight[r], flows)  # what the standing ties deliver, for memory to settle towards
             level.benefits_and_support(flows, g[GIVER], standing[0], standing[3])
             level.pressure(A, flows, dep, hostile, index, count, standing[1])
-            _advance(A, memory, levels, threat[t], balance, displeasure, hedging, g, z, raw, contrib)
+            _advance(A, memory, levels, threat[t], balance, displeasure, hedging, enduring, g, z, raw, contrib)
             _settle(memory, A, standing, threat[t], levels[2], g[SETTLE], g[HABIT])
             _relax(S, L, relax[r])
             _relax(usual, L, relax[r])

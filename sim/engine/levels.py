@@ -14,7 +14,20 @@ from sim.model.dynamics import BENEFIT_CHANNELS, Memory
 N_BENEFIT = len(BENEFIT_CHANNELS)
 # The kernel's memory table, in sim.model.dynamics.Memory's order; and how many fields it has.
 MEMORY = (
-    *(Memory._fields.index(f) for f in ("alignment", "benefits", "threat", "pressure", "support", "hedging")),
+    *(
+        Memory._fields.index(f)
+        for f in (
+            "alignment",
+            "benefits",
+            "threat",
+            "pressure",
+            "support",
+            "hedging",
+            "record",
+            "measures",
+            "measures_start",
+        )
+    ),
     len(Memory._fields),
 )
 M_SUPPORT = MEMORY[4]
@@ -133,9 +146,6 @@ def shared(T, out):
         for a in range(n):
             for b in range(n):
                 out[a, b] += min(max(T[s, a], 0.0), max(T[s, b], 0.0))
-    for a in range(n):
-        for b in range(n):
-            out[a, b] = tanh(out[a, b])
 
 
 @jit
@@ -146,3 +156,39 @@ def benefits_and_support(flows, giver, benefits, support):
         for j in range(n):
             benefits[i, j] = tanh(flows[j, i] + giver * flows[i, j])
             support[i, j] = tanh(max(flows[i, j], 0.0))
+
+
+@jit
+def dealings(flows, out):
+    """What dynamics.acts measures a partner's dealings with one's enemies by: dynamics.support of the
+    quarter's acts, both ways (``out[k, j] = s[j, k] + s[k, j]``), as the rows of a weighted product."""
+    n = out.shape[0]
+    for k in range(n):
+        for j in range(n):
+            out[k, j] = tanh(max(flows[j, k], 0.0)) + tanh(max(flows[k, j], 0.0))
+
+
+@jit
+def acts(acted, measures, backing, giver, resentment, out):
+    """dynamics.acts from the weighted flows of the quarter's acts (``acted``), the hostile measures
+    imposed or lifted and the dealings with one's enemies (``backing``): the acts as received with
+    the measures, on a tanh scale, less those dealings."""
+    n = out.shape[0]
+    for i in range(n):
+        for j in range(n):
+            out[i, j] = tanh((acted[j, i] + giver * acted[i, j]) + measures[i, j]) - resentment * backing[i, j]
+
+
+@jit
+def hostile(L, sanctions, w, w_sanctions, giver, flows, out):
+    """dynamics.hostile: the measures in force below nothing, weighted, as received."""
+    n = out.shape[0]
+    for g in range(n):
+        for r in range(n):
+            f = w[0] * min(L[0, g, r], 0.0)
+            for c in range(1, N_BENEFIT):
+                f += w[c] * min(L[c, g, r], 0.0)
+            flows[g, r] = f + min(L[sanctions, g, r], 0.0) * w_sanctions
+    for i in range(n):
+        for j in range(n):
+            out[i, j] = flows[j, i] + giver * flows[i, j]

@@ -80,6 +80,11 @@ def setup(
     return Setup(loaded, teams, mode, loaded.scenario.seed if seed is None else int(seed), turns, budget)
 
 
+def allowed(s: Setup, state: str) -> dict[str, object]:
+    """The actions ``state``'s team may take: every action whose ``by:`` names it, or names nobody."""
+    return {name: spec for name, spec in s.game.actions.items() if not spec.by or state in spec.by}
+
+
 def problems(s: Setup, state: str, moves: list[Move]) -> list[str]:
     """Why ``state``'s moves for a turn cannot be taken (empty if they can), one line each."""
     game, actors = s.game, s.loaded.scenario.actors
@@ -94,6 +99,9 @@ def problems(s: Setup, state: str, moves: list[Move]) -> list[str]:
                 f"unknown action '{m.action}' ({did_you_mean(m.action, game.actions)}expected one of: "
                 f"{', '.join(game.actions)})"
             )
+        elif game.actions[m.action].by and m.state not in game.actions[m.action].by:
+            takers = ", ".join(actors[c].name for c in game.actions[m.action].by)
+            found.append(f"{actors[m.state].name} cannot take '{game.actions[m.action].label}' (only: {takers})")
         if m.partner not in actors:
             found.append(f"unknown state '{m.partner}' (expected one of: {', '.join(actors)})")
         elif m.partner == state:

@@ -29,7 +29,7 @@ from sim.model.run import LoggedEvent, Run
 from sim.model.world import World, compile
 from sim.scenario import dates
 
-ARMS, AID = dyn.CHANNELS.index("arms"), dyn.CHANNELS.index("aid")
+ARMS, AID, SANCTIONS = (dyn.CHANNELS.index(c) for c in ("arms", "aid", "sanctions"))
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def _seller_refuses(model: AlignmentModel, seller: int, buyer: int) -> str | Non
     """Why the seller's own rule would not offer arms to the buyer now (None if it would)."""
     w, A = model.world, model.A
     flows = dyn.benefit_flows(model.S, w.coef.channel_weight)
-    if decisions.arms_offer(A, flows, model.L[ARMS], w.export, 1.0)[seller, buyer] > 0:
+    if decisions.arms_offer(A, flows, model.L[ARMS], model.L[SANCTIONS], w.export, 1.0)[seller, buyer] > 0:
         return None
     name = w.names
     s, b = w.codes[seller], w.codes[buyer]
@@ -111,6 +111,8 @@ def _seller_refuses(model: AlignmentModel, seller: int, buyer: int) -> str | Non
         return f"{name[s]} does not sell arms abroad (its doctrine: arms_export 0)"
     if model.L[ARMS, seller, buyer] < 0:
         return f"an arms embargo of {name[s]} on {name[b]} is in force"
+    if model.L[SANCTIONS, seller, buyer] < 0:
+        return f"{name[s]}'s sanctions on {name[b]} are in force"
     if A[seller, buyer] <= 0 or A[buyer, seller] <= 0:
         return (
             f"{name[s]} sells only where both sides regard each other well "
@@ -137,6 +139,11 @@ def _decide(s: Setup, model: AlignmentModel, m: Move, moves: set[Move]) -> tuple
             if short <= 0:
                 return Outcome(m, "refused", f"aid to {name[m.partner]} is not below its 2010 level"), None
             magnitude = spec.magnitude * short
+        elif spec.event == "sanctions_lifted":
+            standing = -float(model.L[SANCTIONS, i, j])
+            if standing <= 0:
+                return Outcome(m, "refused", f"{name[m.state]} has no sanctions on {name[m.partner]} to lift"), None
+            magnitude = min(spec.magnitude, standing)
     elif spec.kind == "joint" and m.partner in s.teams:
         if Move(m.partner, m.action, m.state) not in moves:
             return Outcome(m, "unanswered", f"{name[m.partner]}'s team did not make the same move this turn"), None

@@ -25,16 +25,17 @@ def _others(p: np.ndarray) -> np.ndarray:
     return p * dyn.off_diagonal(p.shape[-1])
 
 
-def arms_offer(A, flows, L_arms, export, rate) -> np.ndarray:
+def arms_offer(A, flows, L_arms, L_sanctions, export, rate) -> np.ndarray:
     """An exporter offers arms to a state both sides regard well, unless its clients object.
 
     The restraint is the same displeasure the pressure driver measures: what the
     exporter's other clients think of the buyer, weighted by how much it depends on
-    them. No offers cross an embargo in force (a negative standing arms level).
+    them. No offers cross an embargo or the exporter's own sanctions in force (a negative
+    standing arms or sanctions level).
     """
     restraint = dyn.pressure_level(A, flows)
     mutual = np.maximum(A, 0.0) * np.maximum(np.swapaxes(A, -1, -2), 0.0)
-    open_ = L_arms >= 0.0
+    open_ = (L_arms >= 0.0) & (L_sanctions >= 0.0)
     p = dyn.per_run(rate) * _actor(export) * mutual * np.maximum(1.0 - restraint, 0.0) * open_
     return _others(np.clip(p, 0.0, 1.0))
 

@@ -30,13 +30,27 @@ from typing import NamedTuple
 
 import numpy as np
 
-DRIVERS = ("inertia", "benefits", "threat", "pressure", "displeasure", "balance", "hedging", "noise")
-CHANNELS = ("arms", "aid", "trade", "security", "diplomacy", "threat")
-BENEFIT_CHANNELS = CHANNELS[:5]
-THREAT = CHANNELS.index("threat")
+DRIVERS = ("inertia", "memory", "benefits", "threat", "pressure", "displeasure", "balance", "hedging", "noise")
+CHANNELS = ("arms", "aid", "trade", "security", "diplomacy", "sanctions", "threat")
+BENEFIT_CHANNELS = CHANNELS[:5]  # what flows between states; sanctions and threats are not benefits
+SANCTIONS, THREAT = CHANNELS.index("sanctions"), CHANNELS.index("threat")
+# Channels that are a level only: sanctions act on the record from the day they are decided
+# (in_force reads the levels), so nothing reads their stock, which is left where it starts.
+LEVEL_ONLY = ("sanctions",)
+# The drivers that act through third states: an enduring rivalry cannot be warmed by them, nor an
+# enduring partnership cooled (Coefficients.enduring).
+STRUCTURAL = ("pressure", "displeasure", "balance", "hedging")
 # Which assumptions each driver rests on (its claims are theirs).
 DRIVER_ASSUMPTIONS: dict[str, tuple[str, ...]] = {
     "inertia": ("inertia_rate", "settle_rate"),
+    "memory": (
+        "memory_gain",
+        "trust_fade",
+        "grievance_fade",
+        "grievance_weight",
+        "resentment_weight",
+        "weight_sanctions",
+    ),
     "benefits": (
         "benefit_gain",
         "habituation_rate",
@@ -65,6 +79,12 @@ class Coefficients(NamedTuple):
 
     inertia_rate: np.ndarray
     settle_rate: np.ndarray
+    memory_gain: np.ndarray
+    trust_fade: np.ndarray
+    grievance_fade: np.ndarray
+    grievance_weight: np.ndarray
+    resentment_weight: np.ndarray
+    weight_sanctions: np.ndarray
     habituation_rate: np.ndarray
     benefit_gain: np.ndarray
     giver_share: np.ndarray
@@ -79,13 +99,22 @@ class Coefficients(NamedTuple):
     channel_weight: np.ndarray  # (..., len(BENEFIT_CHANNELS))
     relax_rate: np.ndarray  # (..., len(CHANNELS))
     hedging: np.ndarray  # (n,): each actor's doctrine of hedging, 0..1
+    enduring: np.ndarray  # (n, n): +1 an enduring partnership, -1 an enduring rivalry, 0 neither (symmetric)
 
 
 class Memory(NamedTuple):
     """What each state is used to: the reference its regard returns to, and the benefits, shared
     threat, pressure and support it has come to expect. The change-driven pushes are measured
     against it, and it drifts slowly (``settle_rate``) towards what is: a state gets used to a
-    new level of aid, a threat, a rival's new patron, and a tie held for years settles there."""
+    new level of aid, a threat, a rival's new patron, and a tie held for years settles there.
+
+    The record of each relationship is in two parts. ``record`` holds every act between the two
+    since the start (a visit, an exercise, support, a delivery; an incident, public pressure),
+    goodwill above zero and grievance below, fading slowly, grievance more slowly than goodwill.
+    ``measures`` is the grievance the hostile measures carry (sanctions, an embargo): as large as
+    those in force while they stand, fading like any grievance once lifted; ``measures_start`` is
+    what the measures of the start carried. The memory driver pushes by the record and by the
+    measures' change since the start."""
 
     alignment: np.ndarray
     benefits: np.ndarray
@@ -93,6 +122,9 @@ class Memory(NamedTuple):
     pressure: np.ndarray
     support: np.ndarray
     hedging: np.ndarray
+    record: np.ndarray
+    measures: np.ndarray
+    measures_start: np.ndarray
 
 
 def per_run(x) -> np.ndarray:
@@ -126,9 +158,14 @@ def benefit_flows(S: np.ndarray, weight: np.ndarray) -> np.ndarray:
     return flows
 
 
+def received(flows: np.ndarray, c: Coefficients) -> np.ndarray:
+    """What i gets out of its ties with j: receipts plus a share of what it gives (``giver_share``)."""
+    return _t(flows) + per_run(c.giver_share) * flows
+
+
 def benefits_level(flows: np.ndarray, c: Coefficients) -> np.ndarray:
-    """What i gets out of its ties with j: receipts plus a share of what it gives."""
-    return np.tanh(_t(flows) + per_run(c.giver_share) * flows)
+    """What i gets out of its ties with j, on a tanh scale."""
+    return np.tanh(received(flows, c))
 
 
 def dependence(flows: np.ndarray) -> np.ndarray:
@@ -161,7 +198,8 @@ def fray(A: np.ndarray, A0: np.ndarray) -> np.ndarray:
 
 
 def shared_threat_level(S: np.ndarray) -> np.ndarray:
-    """``out[a, b] = tanh(sum_s min(T[s, a], T[s, b]))``: threats a and b both feel.
+    """``out[a, b] = sum_s min(T[s, a], T[s, b])``: the threats a and b both feel, added over their
+    sources (a second threat from one country adds to the first, in the channel's 0..1 severities).
 
     One source at a time, and only sources that threaten anyone: no (n, n, n) temporary.
     """
@@ -170,7 +208,7 @@ def shared_threat_level(S: np.ndarray) -> np.ndarray:
     for s in np.flatnonzero(T.reshape(-1, T.shape[-1], T.shape[-1]).any(axis=(0, 2))):
         row = T[..., s, :]
         total += np.minimum(row[..., :, None], row[..., None, :])
-    return np.tanh(total)
+    return total
 
 
 def pressure_level(A: np.ndarray, flows: np.ndarray) -> np.ndarray:
@@ -224,9 +262,56 @@ def levels(A: np.ndarray, S: np.ndarray, A0: np.ndarray, c: Coefficients) -> Lev
     )
 
 
-def remember(A0: np.ndarray, S0: np.ndarray, c: Coefficients) -> Memory:
-    """The memory a world starts with: its own first quarter."""
-    return Memory(A0, *levels(A0, S0, A0, c))
+def remember(A0: np.ndarray, S0: np.ndarray, L0: np.ndarray, c: Coefficients) -> Memory:
+    """The memory a world starts with: its own first quarter; on record, the measures in force."""
+    measures = in_force(L0, c)
+    return Memory(A0, *levels(A0, S0, A0, c), np.zeros_like(A0), measures, measures)
+
+
+def acts(landed: np.ndarray, measures: np.ndarray, A: np.ndarray, c: Coefficients) -> np.ndarray:
+    """What each state adds to its record of each other state this quarter: the acts between them
+    that landed (the one-off pulses, friendly or hostile) and the hostile measures imposed or
+    lifted (``measures``, the change of :func:`hostile`), once each, as received with the giver's
+    share, on a tanh scale; less a grievance at a partner's new dealings with one's enemies (arming, backing or
+    exercising with them, or armed by them), weighted by one's enmity as the displeasure driver
+    weighs it and by ``resentment_weight``. A cut in aid or trade is a benefit lost, which the
+    benefits driver feels."""
+    flows = benefit_flows(landed, c.channel_weight)
+    dealings = support(flows)
+    enemies = displeasure(A, dealings + _t(dealings), c)  # with i's enemies k: j's to k and k's to j
+    return np.tanh(received(flows, c) + measures) - per_run(c.resentment_weight) * enemies
+
+
+def hostile(L: np.ndarray, c: Coefficients) -> np.ndarray:
+    """The hostile measures in force (<= 0), from the day they are decided: the standing levels below
+    nothing (an arms embargo; sanctions, at ``weight_sanctions`` a unit), as received."""
+    flows = benefit_flows(np.minimum(L, 0.0), c.channel_weight)
+    flows = flows + np.minimum(L[..., SANCTIONS, :, :], 0.0) * per_run(c.weight_sanctions)
+    return received(flows, c)
+
+
+def in_force(L: np.ndarray, c: Coefficients) -> np.ndarray:
+    """The grievance the hostile measures in force carry: :func:`hostile`, ``grievance_weight`` times over."""
+    return per_run(c.grievance_weight) * hostile(L, c)
+
+
+def recorded(memory: Memory, x: np.ndarray, floor: np.ndarray, c: Coefficients) -> Memory:
+    """The record after a quarter: it fades (goodwill at ``trust_fade``, grievance at
+    ``grievance_fade``) and this quarter's acts ``x`` are added, grievances ``grievance_weight``
+    times over. The measures' grievance fades too, but is at least what the measures in force carry
+    (``floor``, from :func:`in_force`): they keep the pair apart while they last, on top of
+    what is on record, and once lifted their grievance fades like any other."""
+    record = memory.record
+    fade = np.where(record > 0.0, per_run(c.trust_fade), per_run(c.grievance_fade))
+    weight = np.where(x < 0.0, per_run(c.grievance_weight), 1.0)
+    measures = np.minimum(memory.measures - per_run(c.grievance_fade) * memory.measures, floor)
+    return memory._replace(record=record - fade * record + weight * x, measures=measures)
+
+
+def enduring_only(push: np.ndarray, enduring: np.ndarray) -> np.ndarray:
+    """A push through third states as an enduring tie allows it: never warming a rivalry (-1), never
+    cooling a partnership (+1)."""
+    return np.where(enduring < 0.0, np.minimum(push, 0.0), np.where(enduring > 0.0, np.maximum(push, 0.0), push))
 
 
 def drives(A: np.ndarray, S: np.ndarray, memory: Memory, A0: np.ndarray, c: Coefficients, z: np.ndarray):
@@ -235,14 +320,18 @@ def drives(A: np.ndarray, S: np.ndarray, memory: Memory, A0: np.ndarray, c: Coef
     noise of shape ``(..., n, n)`` drawn by the caller.
     """
     now = levels(A, S, A0, c)
+    through_others = lambda push: enduring_only(push, np.asarray(c.enduring, dtype=float))
     terms = [
         -per_run(c.inertia_rate) * (A - memory.alignment),
+        per_run(c.memory_gain) * (memory.record + (memory.measures - memory.measures_start)),
         per_run(c.benefit_gain) * (now.benefits - memory.benefits),
         per_run(c.threat_gain) * (now.threat - memory.threat),
-        -per_run(c.pressure_gain) * (now.pressure - memory.pressure),
-        -per_run(c.displeasure_gain) * displeasure(A, now.support - memory.support, c),
-        per_run(c.balance_gain) * balance_level(A, c),
-        per_run(c.hedging_gain) * np.asarray(c.hedging, dtype=float)[:, None] * (now.hedging - memory.hedging),
+        through_others(-per_run(c.pressure_gain) * (now.pressure - memory.pressure)),
+        through_others(-per_run(c.displeasure_gain) * displeasure(A, now.support - memory.support, c)),
+        through_others(per_run(c.balance_gain) * balance_level(A, c)),
+        through_others(
+            per_run(c.hedging_gain) * np.asarray(c.hedging, dtype=float)[:, None] * (now.hedging - memory.hedging)
+        ),
         per_run(c.noise_sd) * z,
     ]
     return np.stack(np.broadcast_arrays(*terms), axis=-3), now
@@ -282,20 +371,29 @@ def settle(memory: Memory, A: np.ndarray, now: Levels, c: Coefficients) -> Memor
     """Memory drifts a small share of the way to what is: the regard ``A`` at ``settle_rate``, the
     usual levels at ``habituation_rate``."""
     regard, habit = per_run(c.settle_rate), per_run(c.habituation_rate)
-    return Memory(
-        memory.alignment + regard * (A - memory.alignment), *(m + habit * (x - m) for m, x in zip(memory[1:], now))
+    used = lambda m, x: m + habit * (x - m)
+    return memory._replace(
+        alignment=memory.alignment + regard * (A - memory.alignment),
+        benefits=used(memory.benefits, now.benefits),
+        threat=used(memory.threat, now.threat),
+        pressure=used(memory.pressure, now.pressure),
+        support=used(memory.support, now.support),
+        hedging=used(memory.hedging, now.hedging),
     )
 
 
-def advance(A, memory: Memory, S, standing, L, A0, c: Coefficients, z):
+def advance(A, memory: Memory, S, standing, L, A0, c: Coefficients, z, landed, L_before):
     """One quarter: ``(A_next, memory_next, S_next, standing_next, contrib)``, ``A_next - A == sum(contrib)``.
 
     ``standing`` is the part of the stocks ``S`` that the standing ties deliver, without the
     one-off pulses (visits, deliveries, exercises) riding on it. Memory settles towards the
     levels it gives: a state gets used to an arrangement as it is delivered (aid, a trade
-    deal, a lasting threat), not to a one-off gift, so a visit leaves only warmth behind, and
-    a larger one more of it.
+    deal, a lasting threat), not to a one-off gift. ``landed`` holds the pulses put on the
+    stocks this quarter and ``L_before`` the levels before the quarter's events: the record
+    remembers each act once (a hostile measure imposed or lifted is one), before the drivers push.
     """
+    measures = hostile(L, c) - hostile(L_before, c)  # imposed (< 0) or lifted (> 0) this quarter
+    memory = recorded(memory, acts(landed, measures, A, c), in_force(L, c), c)
     raw, now = drives(A, S, memory, A0, c, z)
     contrib = contributions(A, raw, c.max_step)
     A_next = np.clip(A + total(contrib), -1.0, 1.0)

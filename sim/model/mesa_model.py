@@ -23,7 +23,7 @@ from sim.model.run import LoggedEvent, Run
 from sim.model.world import World
 from sim.scenario import ledger
 
-ARMS, AID = dyn.CHANNELS.index("arms"), dyn.CHANNELS.index("aid")
+ARMS, AID, SANCTIONS = (dyn.CHANNELS.index(c) for c in ("arms", "aid", "sanctions"))
 
 
 def canonical(world: World, draws: np.ndarray) -> np.ndarray:
@@ -59,6 +59,7 @@ class AlignmentModel(mesa.Model):
         self.alignment[0] = world.A0
         self.log: list[LoggedEvent] = []
         self.added: dict[int, list[tuple[Scheduled, str]]] = {}  # events decided during the run
+        self.kept: dict[int, list] = {}  # what each event with until: changed, to undo at its end
         self.chances: dict[str, np.ndarray] = {}
         self.draws: dict[str, np.ndarray] = {}
 
@@ -104,19 +105,19 @@ class AlignmentModel(mesa.Model):
     def _land_authored(self, t: int) -> None:
         codes = self.world.codes
         for e, origin in (*((e, "scenario") for e in self.world.schedule[t]), *self.added.get(t, ())):
-            events.land(self.S, self.L, e.type, e.source, e.targets, e.magnitude)
-            for target in e.targets:
+            if e.undo:
+                applied = events.undo(self.S, self.L, e.type, e.source, e.targets, self.kept.pop(e.slot))
+            else:
+                applied = events.land(self.S, self.L, e.type, e.source, e.targets, e.magnitude)
+                if e.slot >= 0:
+                    self.kept[e.slot] = applied
+            per_target = len(applied) // len(e.targets)
+            for k, target in enumerate(e.targets):
+                # An ending says what it took back (a cut that stopped at zero took back less).
+                size = abs(float(applied[k * per_target])) if e.undo else e.magnitude
                 self.log.append(
                     LoggedEvent(
-                        t,
-                        self.world.date_label(t),
-                        e.type,
-                        codes[e.source],
-                        codes[target],
-                        e.magnitude,
-                        origin,
-                        e.label,
-                        e.claims,
+                        t, self.world.date_label(t), e.type, codes[e.source], codes[target], size, origin, e.label, e.claims
                     )
                 )
 
@@ -124,7 +125,9 @@ class AlignmentModel(mesa.Model):
         w, v, A = self.world, self.world.values, self.A
         flows = dyn.benefit_flows(self.S, w.coef.channel_weight)
         self.chances = {
-            "arms_offer": decisions.arms_offer(A, flows, self.L[ARMS], w.export, v["arms_offer_rate"]),
+            "arms_offer": decisions.arms_offer(
+                A, flows, self.L[ARMS], self.L[SANCTIONS], w.export, v["arms_offer_rate"]
+            ),
             "aid_cut": decisions.aid_cut(
                 A, w.A0, self.L[AID], w.conditionality, v["aid_review_rate"], v["aid_cut_gap"]
             ),
@@ -138,11 +141,21 @@ class AlignmentModel(mesa.Model):
     def step(self) -> None:
         self.quarter += 1
         t = self.quarter
+        before, L_before = self.S.copy(), self.L.copy()
         self._land_authored(t)
         self._decide()
         self.agents.do("step")
         self.A, self.memory, self.S, self.standing, contrib = dyn.advance(
-            self.A, self.memory, self.S, self.standing, self.L, self.world.A0, self.world.coef, self.normals[t - 1]
+            self.A,
+            self.memory,
+            self.S,
+            self.standing,
+            self.L,
+            self.world.A0,
+            self.world.coef,
+            self.normals[t - 1],
+            self.S - before,  # the acts that landed this quarter, authored and decided
+            L_before,
         )
         self.alignment[t] = self.A
         self.contributions[t] = contrib

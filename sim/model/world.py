@@ -43,7 +43,7 @@ def assumption_values(scenario: Scenario, overrides: dict[str, float] | None = N
     return values
 
 
-def coefficients(values, hedging: np.ndarray) -> dyn.Coefficients:
+def coefficients(values, hedging: np.ndarray, enduring: np.ndarray) -> dyn.Coefficients:
     """The dynamics' coefficients from assumption values: numbers, or one per run ``(R,)``."""
 
     def stacked(names):
@@ -52,8 +52,14 @@ def coefficients(values, hedging: np.ndarray) -> dyn.Coefficients:
     return dyn.Coefficients(
         **{name: values[name] for name in dyn.Coefficients._fields if name in values},  # the gains, by name
         channel_weight=stacked([f"weight_{c}" for c in dyn.BENEFIT_CHANNELS]),
-        relax_rate=stacked([f"relax_{c}" for c in dyn.CHANNELS]),
+        relax_rate=np.stack(
+            np.broadcast_arrays(
+                *(np.asarray(0.0 if c in dyn.LEVEL_ONLY else values[f"relax_{c}"], dtype=float) for c in dyn.CHANNELS)
+            ),
+            axis=-1,
+        ),
         hedging=hedging,
+        enduring=enduring,
     )
 
 
@@ -82,6 +88,7 @@ class World:
     values: FrozenMap  # every assumption's value
     coef: dyn.Coefficients
     memory: dyn.Memory  # what the states are used to at the start (memory then drifts in a run)
+    enduring: np.ndarray  # (n, n): +1 an enduring partnership, -1 an enduring rivalry, 0 neither
     export: np.ndarray  # (n,) each state's arms_export doctrine
     conditionality: np.ndarray  # (n,) aid_conditionality doctrine
     schedule: tuple[tuple[Scheduled, ...], ...]  # authored events landing in each quarter
@@ -100,6 +107,31 @@ class World:
     def step_of(self, date: str) -> int:
         """The step of a date such as ``2014Q2`` (not clipped to the horizon)."""
         return dates.ordinal(date) - self.start
+
+
+def _schedule(s: Scenario, index: dict[str, int], start: int, n_steps: int) -> list[list[Scheduled]]:
+    """The authored events by the quarter they land in; an event with ``until:`` also where it ends
+    (if that is within the horizon), undoing what it changed."""
+    schedule: list[list[Scheduled]] = [[] for _ in range(n_steps)]
+    dropped = set(s.drop_events)
+    slots = 0
+    for e in s.events:
+        if e.id is not None and e.id in dropped:
+            continue
+        when = max(dates.ordinal(e.date) - start, 1)  # events of the first quarter act from the second
+        if when >= n_steps:
+            continue
+        label = e.label or EVENT_KINDS[e.type].meaning
+        source, targets = index[e.from_], tuple(index[t] for t in e.targets())
+        ends = dates.ordinal(e.until) - start if e.until is not None else n_steps
+        slot = slots if ends < n_steps else -1
+        slots += slot >= 0
+        schedule[when].append(Scheduled(e.type, source, targets, e.magnitude, label, tuple(e.claims), slot))
+        if slot >= 0:
+            opposite = EVENT_KINDS[e.type].opposite
+            ended = f"{label} ends ({e.until})"
+            schedule[ends].append(Scheduled(opposite, source, targets, e.magnitude, ended, tuple(e.claims), slot, True))
+    return schedule
 
 
 def compile(scenario: Scenario | Loaded, overrides: dict[str, float] | None = None) -> World:  # noqa: A001
@@ -122,26 +154,17 @@ def compile(scenario: Scenario | Loaded, overrides: dict[str, float] | None = No
         L0[c, g, r] = tie.level
         S0[c, g, r] = tie.level if tie.start is None else tie.start
 
+    enduring = np.zeros((n, n))
+    for sign, ties in ((-1.0, s.rivalries), (+1.0, s.partnerships)):
+        for tie in ties:
+            a, b = (index[code] for code in tie.between)
+            enduring[a, b] = enduring[b, a] = sign
+
     values = assumption_values(s, overrides)
     doctrine = lambda field: np.array([getattr(a.doctrine, field) for a in s.actors.values()], dtype=float)
-    coef = coefficients(values, _frozen(doctrine("hedging")))
-    memory = dyn.Memory(*(_frozen(x) for x in dyn.remember(A0, S0, coef)))
-
-    schedule: list[list[Scheduled]] = [[] for _ in range(n_steps)]
-    dropped = set(s.drop_events)
-    for e in s.events:
-        if e.id is None or e.id not in dropped:
-            when = max(dates.ordinal(e.date) - start, 1)  # events of the first quarter act from the second
-            schedule[when].append(
-                Scheduled(
-                    e.type,
-                    index[e.from_],
-                    tuple(index[t] for t in e.targets()),
-                    e.magnitude,
-                    e.label or EVENT_KINDS[e.type].meaning,
-                    tuple(e.claims),
-                )
-            )
+    coef = coefficients(values, _frozen(doctrine("hedging")), _frozen(enduring))
+    memory = dyn.Memory(*(_frozen(x) for x in dyn.remember(A0, S0, L0, coef)))
+    schedule = _schedule(s, index, start, n_steps)
     order = sorted(codes)
     return World(
         name=s.name,
@@ -159,6 +182,7 @@ def compile(scenario: Scenario | Loaded, overrides: dict[str, float] | None = No
         values=FrozenMap(values),
         coef=coef,
         memory=memory,
+        enduring=coef.enduring,
         export=_frozen(doctrine("arms_export")),
         conditionality=_frozen(doctrine("aid_conditionality")),
         schedule=tuple(tuple(events) for events in schedule),

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from sim.scenario import dates, ledger
 from sim.scenario.errors import did_you_mean
-from sim.scenario.schema import EVENT_KINDS, Scenario
+from sim.scenario.schema import EVENT_KINDS, STANDING, Scenario
 
 Finding = tuple[tuple, str, bool]
 
@@ -33,7 +33,26 @@ def _claims(ids: list[str], loc: tuple, key: str = "claims") -> Iterator[Finding
             )
 
 
+FLOORED = ("aid", "trade")  # channels whose levels are never below nothing (a cut stops there)
 MAX_CELL_QUARTERS = 4_000_000  # states squared times quarters: what a run keeps of every pair, every quarter
+
+
+def _enduring(s: Scenario, actors: dict) -> Iterator[Finding]:
+    """Rivalries and partnerships: known, different states; a pair is not both."""
+    kinds: dict[frozenset, str] = {}
+    for key in ("rivalries", "partnerships"):
+        for i, tie in enumerate(getattr(s, key)):
+            loc = (key, i)
+            for k, code in enumerate(tie.between):
+                yield from _actor(code, actors, loc + ("between", k))
+            a, b = tie.between
+            if a == b:
+                one = "rivalry" if key == "rivalries" else "partnership"
+                yield loc + ("between",), f"a {one} needs two different states (expected e.g. [PAK, IND])", False
+            other = kinds.setdefault(frozenset(tie.between), key)
+            if other != key:
+                yield loc, f"{a} and {b} are listed both in rivalries and in partnerships (expected one)", False
+            yield from _claims(tie.claims, loc)
 
 
 def check(s: Scenario) -> Iterator[Finding]:
@@ -77,6 +96,13 @@ def check(s: Scenario) -> Iterator[Finding]:
         if t.from_ == t.to:
             yield loc + ("to",), "a tie needs two different actors", False
         yield from _claims(t.claims, loc)
+        for key, value in (("level", t.level), ("start", t.start)):
+            wrong = value is not None and (value > 0 if t.channel == "sanctions" else value < 0 and t.channel in FLOORED)
+            if wrong:
+                expected = "at most 0: sanctions are a hostile level" if t.channel == "sanctions" else "at least 0"
+                yield loc + (key,), f"a {t.channel} {key} of {value} (expected {expected})", False
+
+    yield from _enduring(s, actors)
 
     ids: dict[str, int] = {}
     for i, e in enumerate(s.events):
@@ -95,6 +121,16 @@ def check(s: Scenario) -> Iterator[Finding]:
                 f"magnitude {e.magnitude} (expected > 0; the type {e.type} sets the direction)",
                 False,
             )
+        if e.until is not None:
+            if e.type not in STANDING:
+                yield (
+                    loc + ("until",),
+                    f"until: applies to a standing event ({', '.join(STANDING)}); a {e.type} is one-off "
+                    "(expected no until:, or the event listed again for each time it happens)",
+                    True,
+                )
+            elif dates.ordinal(e.until) <= when:
+                yield loc + ("until",), f"until {e.until} is not after the event's date {e.date}", False
         if e.id is not None:
             if e.id in ids:
                 yield (
@@ -170,6 +206,16 @@ def _game(s: Scenario, actors: dict, start: int, end: int) -> Iterator[Finding]:
             yield loc, "an aid action is kind: own, its magnitude a share of at most 1", False
         if action.event == "threat_shock":
             yield loc + ("event",), "a threat is not a player's move (expected another event type)", False
+        if action.event in STANDING and action.kind == "joint" and not EVENT_KINDS[action.event].mutual:
+            yield loc + ("kind",), f"{action.event} is one state's measure (expected kind: own)", False
+        for k, code in enumerate(action.by):
+            if code not in g.roles:
+                yield (
+                    loc + ("by", k),
+                    f"by: {code} has no role in this game ({did_you_mean(code, g.roles)}expected some of: "
+                    f"{', '.join(g.roles)})",
+                    False,
+                )
         yield from _claims(action.claims, loc)
     for code, role in g.roles.items():
         loc = ("game", "roles", code)

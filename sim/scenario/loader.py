@@ -1,8 +1,8 @@
 """Loading a scenario file: ``extends`` chains, validation, and errors that point at FILE:LINE:COL.
 
 A what-if inherits from its base: mappings merge key by key, ``events``,
-``initial``, ``ties`` and ``drop_events`` append to the base's lists, and any
-other value replaces the base's. ``extends: baseline.yaml`` names a file beside
+``initial``, ``ties``, ``rivalries``, ``partnerships`` and ``drop_events`` append
+to the base's lists, and any other value replaces the base's. ``extends: baseline.yaml`` names a file beside
 this one; ``extends: baseline`` (a bare name) names a shipped scenario, wherever
 this file is (:mod:`sim.scenario.shipped`).
 """
@@ -25,7 +25,7 @@ from sim.scenario.errors import InputError, Problem, Where, did_you_mean
 from sim.scenario.schema import Scenario
 from sim.scenario.yamlread import Document, parse, read
 
-APPENDED = ("events", "initial", "ties", "drop_events")
+APPENDED = ("events", "initial", "ties", "rivalries", "partnerships", "drop_events")
 MAX_EXTENDS = 10
 
 
@@ -335,6 +335,13 @@ def load_text(text: str, name: str, directory: Path) -> Loaded:
     """Validate scenario text that is not a file (an upload, an editor); ``extends`` looks in ``directory``."""
     with _collector_paused():
         doc = parse(text.encode("utf-8", errors="surrogatepass"), name)
+        return validated(*_extend(doc, name, directory, None, ()))
+
+
+def load_document(doc: Document, name: str, directory: Path) -> Loaded:
+    """Validate a scenario that is part of another file (a what-if inside a list of cases): its
+    positions are that file's; ``extends`` looks in ``directory``."""
+    with _collector_paused():
         return validated(*_extend(doc, name, directory, None, ()))
 
 

@@ -62,33 +62,48 @@ Claims = Annotated[list[ClaimId], Field(description="Ids of claims in seeds/clai
 
 
 class EventKind(NamedTuple):
-    """How an event type moves the stocks: which channel, a one-off pulse or a standing level, which way."""
+    """How an event type moves the stocks: which channel, a one-off pulse or a standing level, which
+    way, whether it lands both ways, and (for a standing one) the event that undoes it."""
 
     channel: str
     mode: Literal["pulse", "level"]
     sign: int
     mutual: bool
     meaning: str
+    opposite: str | None = None  # a standing event's opposite: what ``until:`` lands when it ends
 
 
 EVENT_KINDS: dict[str, EventKind] = {
     "arms_sale": EventKind("arms", "pulse", +1, False, "from sells arms to to (US$bn, SIPRI TIV scale)"),
-    "arms_embargo": EventKind("arms", "level", -1, False, "from bars arms sales to to"),
-    "embargo_lifted": EventKind("arms", "level", +1, False, "from lifts an embargo on arms for to"),
-    "aid_cut": EventKind("aid", "level", -1, False, "from cuts yearly aid to to (US$bn a year)"),
-    "aid_restored": EventKind("aid", "level", +1, False, "from restores yearly aid to to (US$bn a year)"),
+    "arms_embargo": EventKind("arms", "level", -1, False, "from bars arms sales to to", "embargo_lifted"),
+    "embargo_lifted": EventKind("arms", "level", +1, False, "from lifts an embargo on arms for to", "arms_embargo"),
+    "aid_cut": EventKind("aid", "level", -1, False, "from cuts yearly aid to to (US$bn a year)", "aid_restored"),
+    "aid_restored": EventKind("aid", "level", +1, False, "from restores yearly aid to to (US$bn a year)", "aid_cut"),
     "joint_exercise": EventKind("security", "pulse", +1, True, "a joint military exercise (1 = a major one)"),
     "diplomatic_support": EventKind("diplomacy", "pulse", +1, False, "from shields to at a forum (FATF, UN, SCO)"),
     "visit": EventKind("diplomacy", "pulse", +1, True, "a high-level visit (0.3 = a chief of staff)"),
-    "trade_or_energy_deal": EventKind("trade", "level", +1, True, "a lasting trade or energy deal"),
+    "trade_or_energy_deal": EventKind(
+        "trade", "level", +1, True, "a lasting trade or energy deal, both ways", "trade_cut"
+    ),
+    "trade_cut": EventKind(
+        "trade", "level", -1, True, "trade or energy deals cut back, both ways (never below none)", "trade_or_energy_deal"
+    ),
     "incident": EventKind("diplomacy", "pulse", -1, True, "a hostile act between the two (e.g. Salala 2011)"),
     "diplomatic_pressure": EventKind("diplomacy", "pulse", -1, False, "from presses to in public or at a forum"),
+    "sanctions": EventKind(
+        "sanctions", "level", -1, False, "from imposes sanctions on to (1 = a great power's sweeping sanctions)",
+        "sanctions_lifted",
+    ),
+    "sanctions_lifted": EventKind(
+        "sanctions", "level", +1, False, "from lifts its sanctions on to (never beyond none)", "sanctions"
+    ),
     "threat_shock": EventKind(
-        "threat", "level", +1, False, "a threat from from's territory felt by to; negative = it fades"
+        "threat", "level", +1, False, "a threat from from's territory felt by to; negative = it fades", "threat_shock"
     ),
 }
+STANDING = tuple(kind for kind, k in EVENT_KINDS.items() if k.mode == "level")  # the events until: may end
 EventType = Literal[tuple(EVENT_KINDS)]  # type: ignore[valid-type]
-CHANNEL_NAMES = Literal["arms", "aid", "trade", "security", "diplomacy", "threat"]
+CHANNEL_NAMES = Literal["arms", "aid", "trade", "security", "diplomacy", "sanctions", "threat"]
 
 
 MAX_ACTORS = 500
@@ -164,6 +179,11 @@ class Event(Strict):
     from_: Code = Field(alias="from")
     to: Code | Annotated[list[Code], Field(min_length=1, max_length=30)]
     date: Date
+    until: Date | None = Field(
+        None,
+        description="When a standing event ends (sanctions, an embargo, a deal, an aid change, a threat): "
+        "what it changed is undone then",
+    )
     magnitude: float = Field(
         1.0, ge=-10, le=10, description="Size in the channel's unit; only threat_shock may be negative"
     )
@@ -173,6 +193,15 @@ class Event(Strict):
 
     def targets(self) -> list[str]:
         return [self.to] if isinstance(self.to, str) else list(self.to)
+
+
+class Enduring(Strict):
+    """An enduring rivalry or partnership between two states, as the sources name it: what third
+    states do (balance, hedging, pressure, displeasure) cannot turn a rivalry warm, nor a partnership
+    cold; only what the two do to each other can."""
+
+    between: tuple[Code, Code]
+    claims: Claims = Field(min_length=1)
 
 
 class AssumptionSetting(Strict):
@@ -253,6 +282,9 @@ class GameAction(Strict):
     kind: Literal["own", "joint", "request"]
     magnitude: float = Field(gt=0, le=10, description="Size in the event's unit (a share, for aid)")
     cost: int = Field(ge=0, le=20, description="Political capital it takes")
+    by: list[Code] = Field(
+        default_factory=list, max_length=12, description="The roles that may take it (left out: every role)"
+    )
     claims: Claims = Field(min_length=1)
 
 
@@ -287,6 +319,12 @@ class Scenario(Strict):
     actors: dict[Code, Actor] = Field(min_length=2, max_length=MAX_ACTORS)
     initial: list[InitialAlignment] = Field(default_factory=list)
     ties: list[Tie] = Field(default_factory=list)
+    rivalries: list[Enduring] = Field(
+        default_factory=list, max_length=5000, description="Enduring rivalries: third states cannot warm them"
+    )
+    partnerships: list[Enduring] = Field(
+        default_factory=list, max_length=5000, description="Enduring partnerships: third states cannot cool them"
+    )
     assumptions: dict[str, float | AssumptionSetting] = Field(default_factory=dict)
     events: list[Event] = Field(default_factory=list, max_length=5000)
     drop_events: list[str] = Field(default_factory=list, description="Ids of inherited events to leave out")

@@ -36,6 +36,19 @@ class Document:
     local: dict = field(default_factory=dict)  # (list key, index after a merge) -> the index in its own file
 
 
+def part(doc: Document, prefix: tuple) -> Document:
+    """The document under ``prefix`` (a path into ``doc``), with its positions in ``doc``'s file."""
+    data = doc.data
+    for key in prefix:
+        data = data[key]
+    cut = len(prefix)
+    return Document(
+        data,
+        {p[cut:]: w for p, w in doc.values.items() if p[:cut] == prefix},
+        {p[cut:]: w for p, w in doc.keys.items() if p[:cut] == prefix and len(p) > cut},
+    )
+
+
 def _line_col(text: str, index: int) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
