@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.shared import SCORECARD_SEEDS, claims, folder, scenarios, scorecard, served, side
+from app_pages.shared import SCORECARD_SEEDS, claims, expectations, folder, scenarios, scorecard, served, side
 from sim.classroom import charts, session, sources, whatif
 from sim.classroom import tables as classroom
 from sim.classroom.tables import Side
@@ -224,6 +224,14 @@ def sources_tab() -> None:
     marks = classroom.event_marks(baseline, baseline).query("year < 2020")
     flows = sources.authored_flows(card_world)
     st.vega_lite_chart(spec=charts.history(sources.path(card_world, card_runs), marks, flows))
+    st.subheader("What IR teaching expects of the model")
+    rows = expectations()
+    st.caption(
+        f"{len(rows)} what-ifs with the effect they are about and the side effects a teacher would accept or "
+        "reject (seeds/expectations.yaml), each the what-if against what it is compared with, the same seed on "
+        f"both sides; {sum(r.holds for r in rows)} of them hold in at least 90 % of the seeds."
+    )
+    st.dataframe(sources.expectations_table(rows), hide_index=True, width="stretch")
 
 
 def yaml_tab(w: WhatIf) -> None:

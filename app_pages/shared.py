@@ -54,3 +54,11 @@ def scorecard():
 def side(whatif_key: str, replications: int) -> classroom.Side:
     w = WhatIf.model_validate_json(whatif_key)
     return classroom.run_side(whatif.apply(scenarios()[w.base], w), replications)
+
+
+@st.cache_resource
+def expectations():
+    """The expectations panel over its seeds (read-only, shared by every session)."""
+    from sim.engine import expectations as panel
+
+    return panel.run(panel.load_panel())

@@ -31,27 +31,31 @@ from sim.scenario.loader import load  # noqa: E402
 MOVES, MET_ALONE = 0.10, 0.1  # the goals' thresholds
 
 
-def measure(scenario: str, seeds: int) -> dict:
+def measure(scenario: str, seeds: int, budget: int | None = None) -> dict:
     """Every objective's gaps and met flags, per strategy and seed."""
     loaded = load(scenario)
     roles = list(loaded.scenario.game.roles)
     found = {"purposeful": [], "random": [], "none": []}
     for seed in range(seeds):
-        s = setup(loaded, roles, mode="history", seed=seed)
+        s = setup(loaded, roles, mode="history", seed=seed, budget=budget)
         none = strategies.play_class(s, "none")
         for strategy in ("purposeful", "random"):
             found[strategy].append(strategies.objective_gaps(strategies.play_class(s, strategy, seed), none))
         found["none"].append(strategies.objective_gaps(none, none))
-    return {"setup": setup(loaded, roles, mode="history"), "found": found}
+    return {"setup": setup(loaded, roles, mode="history", budget=budget), "found": found}
 
 
 def report(setup_, found: dict, seeds: int) -> bool:
     game, keys = setup_.game, list(found["none"][0])
     gap = {k: {s: np.median([f[k][0] for f in found[s]]) for s in ("purposeful", "random")} for k in keys}
     met = {k: {s: np.mean([f[k][1] for f in found[s]]) for s in found} for k in keys}
-    print(f"{game.title}: every role a team, History mode, {setup_.turns} turns, {seeds} seeds")
+    print(
+        f"{game.title}: every role a team, History mode, {setup_.turns} turns, {setup_.budget} points a turn, "
+        f"{seeds} seeds"
+    )
     print("  moved: the objective at the end against the same game without moves, towards meeting it (median)")
-    print(f"  {'objective':<58} {'moved: purposeful':>17} {'random':>7}   {'met: purposeful':>15} {'random':>6} {'none':>5}")
+    heads = f"{'moved: purposeful':>17} {'random':>7}   {'met: purposeful':>15} {'random':>6} {'none':>5}"
+    print(f"  {'objective':<58} {heads}")
     for code in setup_.teams:
         print(f"  {code} {game.roles[code].title}")
         for k, o in enumerate(game.roles[code].objectives):
@@ -89,9 +93,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--scenario", default="walk_the_tightrope")
+    parser.add_argument("--budget", type=int, help="points a turn (default: the game's own)")
     args = parser.parse_args()
     start = time.perf_counter()
-    measured = measure(args.scenario, args.seeds)
+    measured = measure(args.scenario, args.seeds, args.budget)
     report(measured["setup"], measured["found"], args.seeds)
     print(f"\n({3 * args.seeds} classes played in {time.perf_counter() - start:.0f} s)")
 

@@ -80,6 +80,7 @@ def test_results_tables_and_manifest(reference):
         "target",
         "alignment",
         "d_inertia",
+        "d_memory",
         "d_benefits",
         "d_threat",
         "d_pressure",

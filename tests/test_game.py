@@ -27,7 +27,7 @@ def outcome(p, turn: int, move: Move):
 
 def test_the_shipped_game_has_a_role_for_every_state_and_the_lesson_defaults():
     assert set(GAME.roles) == set(CODES)
-    assert (GAME.first_year, GAME.turns, GAME.short_turns, GAME.budget) == (2011, 8, 6, 4)
+    assert (GAME.first_year, GAME.turns, GAME.short_turns, GAME.budget) == (2011, 8, 6, 6)
     pak = {o.label for o in GAME.roles["PAK"].objectives}
     assert pak == {
         "China-Pakistan above 0.6 at the end",
@@ -52,7 +52,7 @@ def test_an_illegal_set_of_moves_is_refused_with_one_line_per_problem():
     assert "unknown action 'minister_visits' (did you mean 'minister_visit'?" in text
     assert "leader_visit towards PAK itself" in text
     assert "unknown state 'XYZ'" in text
-    assert "cost 9 points, more than the turn's budget of 4" in text
+    assert "cost 9 points, more than the turn's budget of 6" in text
     assert problems(s, "USA", [])[0].startswith("USA is not played by a team")
     assert problems(s, "PAK", [Move("PAK", "minister_visit", "RUS"), Move("PAK", "forum_support", "CHN")]) == []
 
@@ -221,6 +221,43 @@ def test_every_team_has_work_to_do_and_teams_working_together_can_do_it():
         lifted.append(float(together.run.pair("USA", "PAK")[together.step] - alone.run.pair("USA", "PAK")[alone.step]))
         met += next(m for m in meters(together, "PAK") if m.label == us).met
     assert np.median(lifted) >= 0.3 and met >= 8, (lifted, met)
+
+
+def test_a_purposeful_class_moves_its_world_and_meets_more_than_a_random_one():
+    """benchmarks/game_balance.py's goals, over 10 seeds: purposeful play moves at least half of the
+    objectives by 0.10 or more (median), and meets more objectives than random play or none."""
+    from sim.game import strategies
+
+    gaps, met = {s: [] for s in ("purposeful", "random")}, {s: [] for s in strategies.STRATEGIES}
+    for seed in range(10):
+        s = setup(LOADED, CODES, mode="history", seed=seed)
+        none = strategies.play_class(s, "none")
+        met["none"].append(sum(v[2] for v in strategies.objective_gaps(none, none).values()))
+        for strategy in gaps:
+            found = strategies.objective_gaps(strategies.play_class(s, strategy, seed), none)
+            gaps[strategy].append([v[0] for v in found.values()])
+            met[strategy].append(sum(v[1] for v in found.values()))
+    moved = np.median(np.array(gaps["purposeful"]), axis=0)
+    assert np.mean(moved >= 0.10) >= 0.5, moved.round(3)
+    assert np.mean(met["purposeful"]) > np.mean(met["random"]) and np.mean(met["purposeful"]) > np.mean(met["none"])
+
+
+def test_purposeful_play_is_stated_simply():
+    from sim.game import strategies
+
+    s = setup(LOADED, CODES, seed=1)
+    regard = play(s, []).run.alignment[0]
+    pak = strategies.purposeful(s, "PAK", regard)
+    assert [(m.action, m.partner) for m in pak] == [
+        ("minister_visit", "CHN"),
+        ("minister_visit", "RUS"),
+        ("minister_visit", "USA"),
+        ("forum_support", "CHN"),
+        ("forum_support", "RUS"),
+        ("forum_support", "USA"),
+    ]
+    assert sum(s.game.actions[m.action].cost for m in strategies.random_moves(s, "USA", np.random.default_rng(0))) <= 6
+    assert not strategies.purposeful(s, "AFG", regard)[0].action.startswith("aid")
 
 
 def test_the_teaching_guide_shows_the_shipped_games_objectives_and_questions():

@@ -35,8 +35,10 @@ def test_a_solo_game_runs_eight_turns_and_its_debrief_lists_every_move_made():
     assert [m.label for m in at.metric][-1] == "Objectives met so far"
     picker(at, "A leader's visit").select("RUS").run()
     picker(at, "A joint military exercise").select("CHN").run()
-    assert any("more than the turn's budget of 4" in e.value for e in at.error)
+    picker(at, "A trade or energy deal").select("CHN").run()
+    assert any("more than the turn's budget of 6" in e.value for e in at.error)
     assert button(at, "End 2011").disabled
+    picker(at, "A trade or energy deal").unselect("CHN").run()
     picker(at, "A joint military exercise").unselect("CHN").run()
     picker(at, "Support at the UN").select("CHN").run()
     assert not at.error and not button(at, "End 2011").disabled

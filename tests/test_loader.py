@@ -72,6 +72,29 @@ def test_minimal_scenario_is_valid(tmp_path):
         ("# only a comment\n", "empty", 1),
         ("- a\n- b\n", "mapping", 1),
         (MINIMAL + "---\nname: two\n", "more than one YAML document", 6),
+        (
+            MINIMAL + "events:\n  - {type: visit, from: PAK, to: RUS, date: 2014, until: 2016}\n",
+            "until: applies to a standing event",
+            7,
+        ),
+        (
+            MINIMAL + "events:\n  - {type: sanctions, from: PAK, to: RUS, date: 2016, until: 2014}\n",
+            "is not after the event's date",
+            7,
+        ),
+        (MINIMAL + "events:\n  - {type: sanction, from: PAK, to: RUS, date: 2014}\n", "did you mean 'sanctions'", 7),
+        (MINIMAL + "rivalries:\n  - {between: [PAK, RUZ], claims: [nf.arch-rival]}\n", "unknown actor 'RUZ'", 7),
+        (MINIMAL + "rivalries:\n  - {between: [PAK, PAK], claims: [nf.arch-rival]}\n", "two different states", 7),
+        (MINIMAL + "rivalries:\n  - {between: [PAK, RUS]}\n", "claims", 7),
+        (
+            MINIMAL
+            + "rivalries:\n  - {between: [PAK, RUS], claims: [nf.arch-rival]}\n"
+            + "partnerships:\n  - {between: [RUS, PAK], claims: [nf.arch-rival]}\n",
+            "both in rivalries and in partnerships",
+            9,
+        ),
+        (MINIMAL + "ties:\n  - {channel: sanctions, from: PAK, to: RUS, level: 1}\n", "expected at most 0", 7),
+        (MINIMAL + "ties:\n  - {channel: aid, from: PAK, to: RUS, level: -1}\n", "expected at least 0", 7),
     ],
 )
 def test_bad_input_gets_one_clear_line(tmp_path, capsys, body, expect, line):

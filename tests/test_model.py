@@ -45,6 +45,7 @@ def test_contributions_of_every_row_sum_to_its_change(baseline):
         "target",
         "alignment",
         "d_inertia",
+        "d_memory",
         "d_benefits",
         "d_threat",
         "d_pressure",

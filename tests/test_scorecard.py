@@ -49,3 +49,10 @@ def test_the_scorecard_command_prints_each_claim_its_quote_its_check_and_its_sha
         assert c.claim in done.stdout and c.describe() in done.stdout
     assert "reluctant romance" in done.stdout and "% " in done.stdout
     assert "claims hold in at least 90% of seeds" in done.stdout
+
+
+def test_a_claim_the_model_does_not_reproduce_says_why_it_departs():
+    held = {r.check.claim + r.check.says: r.share for r in scorecard.score(range(30))}
+    for c in scorecard.checks():
+        if held[c.claim + c.says] < scorecard.HOLDS:
+            assert c.departs and len(c.departs) > 80, c.claim

@@ -1,6 +1,6 @@
 """Does the model say what the sources say? The tables of the app's check against the sources.
 
-The claims scorecard (:mod:`sim.model.scorecard`) as a table, beside the baseline's path over
+The claims scorecard (:mod:`sim.model.scorecard`) and the expectations panel as tables, beside the baseline's path over
 the years the sources cover (2010-2019), its dated events and the flows of arms and aid as
 they were entered from SIPRI and CRS (the ties and events of the baseline, before the
 states' own decisions add to them).
@@ -31,6 +31,26 @@ def scorecard_table(rows: list[scorecard.Row]) -> pd.DataFrame:
                 "checked as": r.check.describe(),
                 "holds in": f"{r.share:.0%} of seeds",
                 "verdict": r.verdict,
+                "why the model departs": r.check.departs if r.share < scorecard.HOLDS and r.check.departs else "",
+            }
+            for r in rows
+        ]
+    )
+
+
+def expectations_table(rows) -> pd.DataFrame:
+    """The expectations panel (:mod:`sim.engine.expectations`): each case, its measured gap, its share of seeds."""
+    return pd.DataFrame(
+        [
+            {
+                "case": r.case.id,
+                "IR teaching expects": r.case.says,
+                "kind": r.case.kind,
+                "checked as": r.case.describe(),
+                "measured (median)": f"{r.gap:+.2f} at {r.when}",
+                "holds in": f"{r.share:.0%} of seeds",
+                "rests on": ", ".join(r.case.claims) or "the public record",
+                "the record": r.case.record or "",
             }
             for r in rows
         ]

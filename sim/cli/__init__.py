@@ -1,10 +1,10 @@
 """The ``tightrope`` command: a sub-command per job, each importing only what it needs.
 
 Scenario commands (run, compare, explain, validate, schema, claims) are in
-:mod:`sim.cli.scenario`; the model's checks (scorecard, expectations) in :mod:`sim.cli.checks`; batch commands (batch, sensitivity, plot) in :mod:`sim.cli.batch`;
-the option types they share, and ``--set``, in :mod:`sim.cli.options`. Bad input (a file, an
-option, a date) prints one line per problem, ``FILE:LINE:COL: what is wrong (what was
-expected)``, on stderr and exits 2.
+:mod:`sim.cli.scenario`; the model's checks (scorecard, expectations) in :mod:`sim.cli.checks`;
+batch commands (batch, sensitivity, plot) in :mod:`sim.cli.batch`; the option types they share,
+and ``--set``, in :mod:`sim.cli.options`. Bad input (a file, an option, a date) prints one line
+per problem, ``FILE:LINE:COL: what is wrong (what was expected)``, on stderr and exits 2.
 """
 
 from __future__ import annotations

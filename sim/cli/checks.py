@@ -22,7 +22,14 @@ def cmd_scorecard(args) -> int:
     for r in rows:
         print(f"{r.check.claim}  {r.share:>5.0%}  {r.verdict}")
         print(textwrap.fill(f'"{r.quote}"', 96, initial_indent="    ", subsequent_indent="    "))
-        print(f"    {r.check.says}; checked as: {r.check.describe()}\n")
+        print(f"    {r.check.says}; checked as: {r.check.describe()}")
+        if r.check.departs and r.share < scorecard.HOLDS:
+            print(
+                textwrap.fill(
+                    f"Why the model departs: {r.check.departs}", 96, initial_indent="    ", subsequent_indent="    "
+                )
+            )
+        print()
     held = sum(r.share >= scorecard.HOLDS for r in rows)
     print(
         f"{held} of {len(rows)} claims hold in at least {scorecard.HOLDS:.0%} of seeds; "

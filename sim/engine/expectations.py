@@ -92,7 +92,7 @@ class Case(_Strict):
         return next(iter(self.measure.values()))
 
     def describe(self) -> str:
-        (kind, (a, b)), = self.measure.items()
+        ((kind, (a, b)),) = self.measure.items()
         what = f"{a}-{b}" if kind == "pair" else f"{a}->{b}"
         where = f"at {self.at}" if self.at else f"every quarter {self.when.from_}..{self.when.to}"
         subject = f"{what} gap" if self.whatif else f"baseline {what}"
@@ -138,8 +138,12 @@ def load_panel(path=None) -> Panel:
             if shipped.scenario(name) is None:
                 where = doc.values[("cases", k, key)]
                 known = [*panel.whatifs, *shipped.names()]
-                problems.append(where.problem(f"{key}: {name} is neither a what-if of this file nor shipped "
-                                              f"(expected one of: {', '.join(known)})"))
+                problems.append(
+                    where.problem(
+                        f"{key}: {name} is neither a what-if of this file nor shipped "
+                        f"(expected one of: {', '.join(known)})"
+                    )
+                )
             else:
                 scenarios[name] = load(name)
     if problems:
@@ -160,7 +164,7 @@ class Row:
 
 
 def _series(alignment: np.ndarray, world, case: Case) -> np.ndarray:
-    (kind, (a, b)), = case.measure.items()
+    ((kind, (a, b)),) = case.measure.items()
     i, j = world.index[a], world.index[b]
     return pair_mean(alignment, i, j) if kind == "pair" else alignment[..., i, j]
 

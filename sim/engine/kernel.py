@@ -91,8 +91,7 @@ N_RULES = len(RULES)
 OFFER, CUT, RESTORE, REACH = map(RULES.index, ("arms_offer", "aid_cut", "aid_restore", "outreach"))
 N_DRIVERS = len(DRIVERS)
 (D_INERTIA, D_MEMORY, D_BENEFITS, D_THREAT, D_PRESSURE, D_DISPLEASURE, D_BALANCE, D_HEDGING, D_NOISE) = map(
-    DRIVERS.index,
-    ("inertia", "memory", "benefits", "threat", "pressure", "displeasure", "balance", "hedging", "noise"),
+    DRIVERS.index, ("inertia", "memory", "benefits", "threat", "pressure", "displeasure", "balance", "hedging", "noise")
 )
 (M_ALIGN, M_BENEFITS, M_THREAT, M_PRESSURE, M_SUPPORT, M_HEDGING, M_RECORD, M_MEASURES, M_MEASURES0, N_MEMORY) = (
     level.MEMORY
@@ -408,7 +407,7 @@ def advance_runs(
                 for j in range(n):
                     changed[i, j] = now_hostile[i, j] - was_hostile[i, j]  # measures imposed or lifted
                     floor[i, j] = g[GRIEVANCE_WEIGHT] * now_hostile[i, j]
-            level.acts(acted_flows, changed, backing, g[GIVER], g[RESENTMENT], acts)
+            level.acts(acted_flows, changed, backing, enduring, g[GIVER], g[RESENTMENT], acts)
             _record(memory, acts, floor, g)
             level.flows(usual, weight[r], flows)  # what the standing ties deliver, for memory to settle towards
             level.benefits_and_support(flows, g[GIVER], standing[0], standing[3])

@@ -169,14 +169,15 @@ def dealings(flows, out):
 
 
 @jit
-def acts(acted, measures, backing, giver, resentment, out):
+def acts(acted, measures, backing, enduring, giver, resentment, out):
     """dynamics.acts from the weighted flows of the quarter's acts (``acted``), the hostile measures
     imposed or lifted and the dealings with one's enemies (``backing``): the acts as received with
     the measures, on a tanh scale, less those dealings."""
     n = out.shape[0]
     for i in range(n):
         for j in range(n):
-            out[i, j] = tanh((acted[j, i] + giver * acted[i, j]) + measures[i, j]) - resentment * backing[i, j]
+            resented = 0.0 if enduring[i, j] > 0.0 else backing[i, j]  # not within an enduring partnership
+            out[i, j] = tanh((acted[j, i] + giver * acted[i, j]) + measures[i, j]) - resentment * resented
 
 
 @jit

@@ -2,8 +2,8 @@
 
 - **purposeful**: each team spends its budget, every turn, on its objectives' partners: the
   states its objectives name (for an objective between two other states, the one of them the
-  team regards best), a minister's visit and support at a forum towards each in turn, as far as
-  the budget goes. Two purposeful teams that name each other agree their visits.
+  team regards best), a minister's visit to each, then support at a forum for each, as far as the
+  budget goes. Two purposeful teams that name each other agree their visits.
 - **random**: each team picks moves at random among the actions its role may take, towards
   random partners, until the budget is spent (a seeded generator: the same seed, the same class).
 - **none**: nobody moves; the states act by their own rules (and, in History mode, the sources'
@@ -41,15 +41,15 @@ def partners(s: Setup, code: str, regard: np.ndarray) -> list[str]:
 
 
 def purposeful(s: Setup, code: str, regard: np.ndarray) -> list[Move]:
-    """A visit and support towards each objective's partner in turn, while the budget lasts."""
+    """A visit to each objective's partner, then support at a forum for each, while the budget lasts."""
     actions = allowed(s, code)
     moves, left = [], s.budget
     targets = partners(s, code, regard)
-    for k in range(len(targets) * len(FRIENDLY)):
-        partner, action = targets[k // len(FRIENDLY)], FRIENDLY[k % len(FRIENDLY)]
-        if action in actions and actions[action].cost <= left:
-            moves.append(Move(code, action, partner))
-            left -= actions[action].cost
+    for action in FRIENDLY:
+        for partner in targets:
+            if action in actions and actions[action].cost <= left:
+                moves.append(Move(code, action, partner))
+                left -= actions[action].cost
     return moves
 
 

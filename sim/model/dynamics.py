@@ -274,11 +274,13 @@ def acts(landed: np.ndarray, measures: np.ndarray, A: np.ndarray, c: Coefficient
     lifted (``measures``, the change of :func:`hostile`), once each, as received with the giver's
     share, on a tanh scale; less a grievance at a partner's new dealings with one's enemies (arming, backing or
     exercising with them, or armed by them), weighted by one's enmity as the displeasure driver
-    weighs it and by ``resentment_weight``. A cut in aid or trade is a benefit lost, which the
-    benefits driver feels."""
+    weighs it and by ``resentment_weight``, except within an enduring partnership. A cut in aid or
+    trade is a benefit lost, which the benefits driver feels."""
     flows = benefit_flows(landed, c.channel_weight)
     dealings = support(flows)
     enemies = displeasure(A, dealings + _t(dealings), c)  # with i's enemies k: j's to k and k's to j
+    # A resentment comes through third states: it cannot cool an enduring partnership.
+    enemies = np.where(np.asarray(c.enduring) > 0.0, 0.0, enemies)
     return np.tanh(received(flows, c) + measures) - per_run(c.resentment_weight) * enemies
 
 

@@ -20,7 +20,11 @@ from sim.model import dynamics as dyn
 from sim.scenario.schema import EVENT_KINDS
 
 NO_BOUND, FLOOR, CEILING = 0, 1, 2  # a level's bound at zero, by channel
-BOUNDS = {dyn.CHANNELS.index("aid"): FLOOR, dyn.CHANNELS.index("trade"): FLOOR, dyn.CHANNELS.index("sanctions"): CEILING}
+BOUNDS = {
+    dyn.CHANNELS.index("aid"): FLOOR,
+    dyn.CHANNELS.index("trade"): FLOOR,
+    dyn.CHANNELS.index("sanctions"): CEILING,
+}
 
 
 @dataclass(frozen=True)

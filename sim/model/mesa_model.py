@@ -117,7 +117,15 @@ class AlignmentModel(mesa.Model):
                 size = abs(float(applied[k * per_target])) if e.undo else e.magnitude
                 self.log.append(
                     LoggedEvent(
-                        t, self.world.date_label(t), e.type, codes[e.source], codes[target], size, origin, e.label, e.claims
+                        t,
+                        self.world.date_label(t),
+                        e.type,
+                        codes[e.source],
+                        codes[target],
+                        size,
+                        origin,
+                        e.label,
+                        e.claims,
                     )
                 )
 

@@ -39,6 +39,7 @@ class Check(BaseModel):
     expect: Literal["lower", "higher", "rises", "falls", "above", "below"]
     value: float | None = None
     when: Window
+    departs: str | None = None  # why the model departs from the claim, when it does
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -97,7 +97,9 @@ def check(s: Scenario) -> Iterator[Finding]:
             yield loc + ("to",), "a tie needs two different actors", False
         yield from _claims(t.claims, loc)
         for key, value in (("level", t.level), ("start", t.start)):
-            wrong = value is not None and (value > 0 if t.channel == "sanctions" else value < 0 and t.channel in FLOORED)
+            wrong = value is not None and (
+                value > 0 if t.channel == "sanctions" else value < 0 and t.channel in FLOORED
+            )
             if wrong:
                 expected = "at most 0: sanctions are a hostile level" if t.channel == "sanctions" else "at least 0"
                 yield loc + (key,), f"a {t.channel} {key} of {value} (expected {expected})", False

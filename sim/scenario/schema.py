@@ -86,12 +86,21 @@ EVENT_KINDS: dict[str, EventKind] = {
         "trade", "level", +1, True, "a lasting trade or energy deal, both ways", "trade_cut"
     ),
     "trade_cut": EventKind(
-        "trade", "level", -1, True, "trade or energy deals cut back, both ways (never below none)", "trade_or_energy_deal"
+        "trade",
+        "level",
+        -1,
+        True,
+        "trade or energy deals cut back, both ways (never below none)",
+        "trade_or_energy_deal",
     ),
     "incident": EventKind("diplomacy", "pulse", -1, True, "a hostile act between the two (e.g. Salala 2011)"),
     "diplomatic_pressure": EventKind("diplomacy", "pulse", -1, False, "from presses to in public or at a forum"),
     "sanctions": EventKind(
-        "sanctions", "level", -1, False, "from imposes sanctions on to (1 = a great power's sweeping sanctions)",
+        "sanctions",
+        "level",
+        -1,
+        False,
+        "from imposes sanctions on to (1 = a great power's sweeping sanctions)",
         "sanctions_lifted",
     ),
     "sanctions_lifted": EventKind(
