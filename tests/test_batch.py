@@ -366,3 +366,16 @@ def test_a_sampled_assumption_is_tabled_in_bins_holding_every_run(tmp_path):
     first = x.loc[x["hedging_gain"] <= lo + (hi - lo) / 6]
     assert f"{first['pr'].median():+.3f}" in rows[0]
     assert x["pr"].notna().all() and len(x) == 80
+
+
+def test_no_single_assumption_decides_pakistan_russia_in_2030(tmp_path):
+    """The shipped Sobol sweep (eleven assumptions from half to twice their defaults): no total index
+    of Pakistan-Russia in 2030 above one half."""
+    import sim
+    from sim.batch import sensitivity
+
+    loaded = sim.load_sweep("what_matters_2030")
+    sim.run_sweep(loaded, tmp_path / "out", jobs=2)
+    table, skipped = sensitivity.indices("sobol", loaded.sweep, runs(tmp_path / "out"))
+    st = table[table.output == "pak_rus_2030"].set_index("assumption")["ST"]
+    assert st.max() < 0.5 and not skipped, st.round(3).to_dict()

@@ -246,9 +246,8 @@ def recorded_after(c: dyn.Coefficients, quarters: int, first: np.ndarray, then=N
 
 
 def test_the_record_remembers_acts_and_grievances_outlast_goodwill():
-    c = zero(trust_fade=0.08, grievance_fade=0.02, grievance_weight=3.0, giver_share=0.3)._replace(
-        channel_weight=np.full(B, 0.1)
-    )
+    c = zero(trust_fade=0.08, grievance_fade=0.02, grievance_weight=3.0, giver_share=0.3, hedging=np.zeros(2))
+    c = c._replace(channel_weight=np.full(B, 0.1))
     visit, clash = np.zeros((C, 2, 2)), np.zeros((C, 2, 2))
     visit[dyn.CHANNELS.index("diplomacy")] = [[0, 1.0], [1.0, 0]]
     clash[dyn.CHANNELS.index("diplomacy")] = [[0, -1.0], [-1.0, 0]]
@@ -262,7 +261,10 @@ def test_the_record_remembers_acts_and_grievances_outlast_goodwill():
 
 
 def test_sanctions_hold_the_grievance_while_in_force_and_lifting_them_starts_a_mend():
-    c = zero(trust_fade=0.08, grievance_fade=0.02, grievance_weight=2.0, weight_sanctions=0.5, giver_share=0.3)
+    c = zero(
+        trust_fade=0.08, grievance_fade=0.02, grievance_weight=2.0, weight_sanctions=0.5, giver_share=0.3,
+        hedging=np.zeros(2),
+    )
     nothing, sanctioned = np.zeros((C, 2, 2)), np.zeros((C, 2, 2))
     sanctioned[dyn.SANCTIONS, 0, 1] = -1.0  # 0 sanctions 1 from quarter 0 to quarter 15
     levels = lambda q: sanctioned if 0 <= q < 16 else nothing

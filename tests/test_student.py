@@ -173,3 +173,9 @@ def test_a_lesson_with_an_unknown_quote_or_state_is_refused_where_it_is_written(
 def test_shipped_lessons_load_through_the_cli_loader():
     for name in LESSONS:
         assert load(ROOT / "scenarios" / name).scenario.lesson.number >= 1
+
+
+def test_every_driver_has_words_for_a_student():
+    from sim.model.dynamics import DRIVERS
+
+    assert set(student.DRIVER_WORDS) == set(DRIVERS)

@@ -46,6 +46,7 @@ NEGLIGIBLE = 0.005  # a driver share too small to name in a sentence
 # What each driver is, for a student.
 DRIVER_WORDS: dict[str, str] = {
     "inertia": "the pull of history",
+    "memory": "what they remember of each other (years of visits and exercises, clashes, sanctions)",
     "benefits": "what they give each other (arms, aid, trade, exercises, diplomacy)",
     "threat": "a threat they both feel",
     "pressure": "pressure from their partners",

@@ -1,6 +1,7 @@
 """Where the compiled engine keeps its machine code, and whether it is there yet.
 
-Numba compiles :mod:`sim.engine.kernel` and :mod:`sim.engine.streams` on first use
+Numba compiles :mod:`sim.engine.kernel` (with :mod:`~sim.engine.quarter`, :mod:`~sim.engine.levels`)
+and :mod:`sim.engine.streams` on first use
 (about 25 s) and caches the result on disk. The cache lives in a folder of its own,
 named by a fingerprint of everything the machine code depends on: the two modules'
 source, the layout they read by name from the model (drivers, channels, decision
@@ -29,7 +30,7 @@ import numpy as np
 from sim.model import decisions, dynamics, events
 
 HERE = Path(__file__).resolve().parent
-SOURCES = ("kernel.py", "levels.py", "streams.py")  # what the machine code is made from
+SOURCES = ("kernel.py", "quarter.py", "levels.py", "streams.py")  # what the machine code is made from
 MARKER = "ready"  # written once the engine has been compiled and saved
 JIT = {"cache": True, "nogil": True, "error_model": "numpy"}  # no GIL; IEEE float division, unchecked
 
@@ -202,7 +203,7 @@ def _tiny(kernel) -> None:
         per_run(len(kernel.GAINS)),
         per_run(len(dynamics.BENEFIT_CHANNELS)),
         per_run(len(dynamics.CHANNELS)),
-        per_run(len(kernel.ACTS)),
+        per_run(len(kernel.quarter.ACTS)),
         np.ones(n),
         np.ones(n),
         np.ones(n),
