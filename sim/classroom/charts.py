@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.model.dynamics import DRIVERS
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 RUNS = {"domain": ["what-if", "baseline"], "range": [[1, 0], [6, 4]]}
 STATUS = {"domain": ["kept", "dropped", "added"], "range": ["#777777", "#D55E00", "#009E73"]}
@@ -214,7 +216,14 @@ def drivers(table: pd.DataFrame, title: str = "Why the scores moved: each driver
         "encoding": {
             "y": {"field": "direction", "type": "nominal", "title": "How the first regards the second"},
             "x": {"field": "contribution", "type": "quantitative", "title": "Contribution to the change in score"},
-            "color": {**_colour("driver", "Driver"), "legend": {"orient": "bottom", "columns": 4}},
+            "color": {
+                "field": "driver",
+                "type": "nominal",
+                "title": "Driver",
+                # One colour a driver, the same on every chart: Okabe-Ito's eight and a grey for chance.
+                "scale": {"domain": list(DRIVERS), "range": [*OKABE_ITO, "#8C8C8C"][: len(DRIVERS)]},
+                "legend": {"orient": "bottom", "columns": 5},
+            },
             "tooltip": [
                 {"field": "direction"},
                 {"field": "driver"},
