@@ -262,7 +262,11 @@ def test_the_record_remembers_acts_and_grievances_outlast_goodwill():
 
 def test_sanctions_hold_the_grievance_while_in_force_and_lifting_them_starts_a_mend():
     c = zero(
-        trust_fade=0.08, grievance_fade=0.02, grievance_weight=2.0, weight_sanctions=0.5, giver_share=0.3,
+        trust_fade=0.08,
+        grievance_fade=0.02,
+        grievance_weight=2.0,
+        weight_sanctions=0.5,
+        giver_share=0.3,
         hedging=np.zeros(2),
     )
     nothing, sanctioned = np.zeros((C, 2, 2)), np.zeros((C, 2, 2))
