@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import class_game, explore, game, student
+from app_pages import class_game, class_team, explore, game, student
 
 st.set_page_config(page_title="Tightrope: the Pakistan-Russia thaw", layout="wide")
 
@@ -22,7 +22,7 @@ PAGES = {
     "class": "Class game (teacher)",
     "teacher": "Teacher: every control",
 }
-JOINED = {"team": class_game.team, "projector": class_game.projector}  # opened by a link the teacher hands out
+JOINED = {"team": class_team.team, "projector": class_team.projector}  # opened by a link the teacher hands out
 asked = st.query_params.get("page", "teacher" if "w" in st.query_params else "student")
 if asked in JOINED:
     JOINED[asked]()

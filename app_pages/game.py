@@ -79,10 +79,12 @@ def show() -> None:
     k = len(p.turns)
     name = s.loaded.scenario.actors[code].name
     st.subheader(f"You play {name} \u00b7 " + (f"turn {k + 1} of {s.turns}" if k < s.turns else "the game is over"))
-    parts.role_card(s, code, expanded=k == 0)
-    parts.meters(p, code)
-    if k:
-        parts.news_of(p, code, p.turns[-1].year)
+    if k >= s.turns:  # the debrief first, once the game is over
+        bar = st.progress(0.0, text="Replaying the game without each of your moves")
+        none, rows = debriefed(*key, _progress=lambda j, n: bar.progress(j / n, text=f"Move {j} of {n} replayed"))
+        bar.empty()
+        parts.debrief_of(p, none, rows, code, f"{solo['file'].removesuffix('.yaml')}-{code}")
+    parts.meters(p, code, over=k >= s.turns)
     if k < s.turns:
         year = s.game.first_year + k
         st.markdown(f"#### Your moves for {year}")
@@ -90,11 +92,9 @@ def show() -> None:
         if st.button(f"End {year} and see what happens", type="primary", disabled=bool(problems)):
             solo["log"].append([[m.state, m.action, m.partner] for m in moves])
             st.rerun()
-    else:
-        bar = st.progress(0.0, text="Replaying the game without each of your moves")
-        none, rows = debriefed(*key, _progress=lambda j, n: bar.progress(j / n, text=f"Move {j} of {n} replayed"))
-        bar.empty()
-        parts.debrief_of(p, none, rows, code, f"{solo['file'].removesuffix('.yaml')}-{code}")
+    if k:
+        parts.news_of(p, code, p.turns[-1].year)
+    parts.role_card(s, code, expanded=k == 0)
     if st.button("Start a new game"):
         st.session_state.pop("solo")
         st.rerun()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from sim.classroom.text import number, plain
 from sim.game import charts, debrief, news
 from sim.game import play as game_play
 from sim.game.moves import Move, Setup, allowed, problems
@@ -21,34 +22,45 @@ KINDS = {
 
 def quote(claim: str) -> str:
     found = ledger.claims()
-    return f"\u201c{found[claim].quote}\u201d ({claim})" if claim in found else claim
+    return f"\u201c{plain(found[claim].quote)}\u201d" if claim in found else plain(claim)
 
 
 def role_card(s: Setup, code: str, expanded: bool = True) -> None:
     role, names = s.game.roles[code], s.loaded.scenario.actors
-    with st.expander(f"Your role: {names[code].name}, \u201c{role.title}\u201d", expanded=expanded):
-        st.write(role.brief)
-        st.markdown("**Your objectives**\n" + "\n".join(f"- {o.label}" for o in role.objectives))
+    with st.expander(f"Your role: {plain(names[code].name)}, \u201c{plain(role.title)}\u201d", expanded=expanded):
+        st.markdown(plain(role.brief))
+        st.markdown("**Your objectives**\n" + "\n".join(f"- {plain(o.label)}" for o in role.objectives))
         st.markdown("**What the sources say**\n" + "\n".join(f"> {quote(c)}\n" for c in role.claims))
 
 
-def meters(p: game_play.Played, code: str) -> None:
+def meters(p: game_play.Played, code: str, over: bool) -> None:
+    """A gauge per objective, green when it moves the way the objective wants (up for "above", down
+    for "below"), and how many objectives are met of those that can be judged yet."""
     gauges = game_play.meters(p, code)
-    met, total = game_play.score(p, code)
+    met, judged, total = game_play.standing(p, code, over)
     columns = st.columns(len(gauges) + 1)
     for column, m in zip(columns, gauges):
         now, before = m.values[-1], m.values[-2] if len(m.values) > 1 else None
-        bar = f"above {m.above:+.1f}" if m.above is not None else f"below {m.below:+.1f}"
+        bar = f"above {number(m.above, 1)}" if m.above is not None else f"below {number(m.below, 1)}"
+        when = "every year" if m.when == "throughout" else "at the end"
+        verdict = ("met" if m.met else "not met") if game_play.judged(m, len(p.turns), over) else "judged at the end"
         column.metric(
-            m.label,
-            f"{now:+.2f}",
-            delta=None if before is None else f"{now - before:+.2f} this year",
+            plain(m.label),
+            number(now),
+            delta=None if before is None else f"{number(now - before)} this year",
+            delta_color="normal" if m.above is not None else "inverse",
             chart_data=charts.trend(m),
             border=True,
-            help=f"Goal: {bar} {'every year' if m.when == 'throughout' else 'at the end'}. "
-            f"So far: {'met' if m.met else 'not met'}.",
+            help=f"Goal: {bar} {when}. So far: {verdict}.",
         )
-    columns[-1].metric("Objectives met so far", f"{met} of {total}", border=True)
+    later = total - judged
+    columns[-1].metric(
+        "Objectives met so far",
+        f"{met} of {judged}" if judged else "none judged yet",
+        delta=f"{later} judged at the end" if later and not over else None,
+        delta_color="off",
+        border=True,
+    )
 
 
 def news_of(p: game_play.Played, code: str, year: int) -> None:
@@ -59,18 +71,18 @@ def news_of(p: game_play.Played, code: str, year: int) -> None:
         for o in turn.outcomes:
             if o.move.state == code or o.move.partner == code:
                 mark = ":material/check_circle:" if o.happened else ":material/cancel:"
-                st.markdown(f"{mark} **{o.move.label(p.setup.game, names)}**: {o.status}, {o.reason}.")
+                st.markdown(f"{mark} **{plain(o.move.label(p.setup.game, names))}**: {o.status}, {plain(o.reason)}.")
     items = news.items(p, year)
     if not items:
         st.caption("Nothing else happened between the states this year.")
     for item in items:
         said = (f"\n\n*{item.basis.capitalize()}:*\n" if item.basis and item.quotes else "") + "".join(
-            f"\n> {q} ({c})\n" for c, q in item.quotes
+            f"\n> {plain(q)}\n" for _, q in item.quotes
         )
-        st.markdown(f"**{item.date} \u00b7 {item.headline}** (decided by {item.who}): {item.reason}{said}")
+        st.markdown(f"**{item.date} \u00b7 {plain(item.headline)}** ({plain(item.who)}): {plain(item.reason)}{said}")
     with st.expander("Why your objectives moved this year"):
         for line in news.why_it_moved(p, code, year):
-            st.write(line)
+            st.markdown(plain(line))
 
 
 def decide(s: Setup, code: str, key: str, disabled: bool = False) -> tuple[list[Move], list[str]]:
@@ -82,7 +94,7 @@ def decide(s: Setup, code: str, key: str, disabled: bool = False) -> tuple[list[
         points = f"{spec.cost} point{'s' if spec.cost != 1 else ''}"
         how = KINDS[spec.kind].format(bar=s.game.accept_above)
         chosen = st.multiselect(
-            f"{spec.label[:1].upper()}{spec.label[1:]} ({points})",
+            f"{plain(spec.label[:1].upper() + spec.label[1:])} ({points})",
             partners,
             format_func=lambda c: actors[c].name,
             key=f"{key}:{name}",
@@ -106,28 +118,32 @@ def debrief_of(p: game_play.Played, none: game_play.Played, rows: list[dict], co
     st.markdown("#### Which of your moves mattered")
     st.caption(
         "Each move's effect on each of your objectives by the end: the game as played minus the same game "
-        "replayed without that move (same seed, everything else the same)."
+        "replayed without that move (same seed, everything else the same); the teacher's events are listed "
+        "too. Under 0.02 is no visible effect; 0.05 or more is a clear change, 0.15 or more a large one."
     )
-    mine = [r for r in rows if r["team"] == code]
+    mine = [r for r in rows if r["team"] in (code, debrief.TEACHER)]
     if mine:
         table = pd.DataFrame(mine).drop(columns=["team"])
         keep = [c for c in table.columns if ":" not in c or c.startswith(f"{code}: ")]
-        shown = table[keep].rename(columns=lambda c: c.split(": ", 1)[-1])
-        st.table(shown.style.format(precision=3).hide(axis="index"))  # a plain table: it prints, and reads aloud
+        shown = table[keep].rename(columns=lambda c: plain(c.split(": ", 1)[-1]))
+        for column in shown.columns:
+            if shown[column].dtype.kind == "f":
+                shown[column] = [f"{number(v)} ({debrief.size(v)})" for v in shown[column]]
+        st.table(shown.astype(str).map(plain).style.hide(axis="index"))  # a plain table: it prints, and reads aloud
     else:
         st.caption("You made no moves, so none of yours changed the lines; where they differ, other teams' moves did.")
-    st.markdown("#### Reflect\n" + "\n".join(f"{k + 1}. {q}" for k, q in enumerate(p.setup.game.debrief)))
+    st.markdown("#### Reflect\n" + "\n".join(f"{k + 1}. {plain(q)}" for k, q in enumerate(p.setup.game.debrief)))
     left, right = st.columns(2)
     left.download_button(
         "Download the debrief (a page to print)",
-        lambda: debrief.page(p, code, rows, debrief.chart_png(p, none, code)),
+        debrief.page(p, code, rows, debrief.chart_png(p, none, code)),
         file_name=f"{name}-debrief.html",
         mime="text/html",
         on_click="ignore",
     )
     right.download_button(
-        "Download every move's effect (CSV)",
-        debrief.table_csv(rows),
+        "Download your moves' effects (CSV)",
+        debrief.table_csv(rows, code),
         file_name=f"{name}-moves.csv",
         mime="text/csv",
         on_click="ignore",

@@ -300,12 +300,30 @@ def test_the_news_quotes_the_ledger_verbatim_once_a_year_and_says_who_decided():
         for c, q in said:  # verbatim, or a table's row said in words
             assert q == claims[c].quote or (claims[c].quote.lstrip().startswith("|") and q.startswith("a row of"))
     first = news.items(p, 2011)
-    assert {i.who for i in first} >= {"history", "Pakistan's team", "the teacher"}
-    assert {i.basis for i in first if i.who == "history"} == {""}  # a dated event's own sources
-    assert {i.basis for i in first if i.who == "Pakistan's team"} == {"the move rests on"}
+    history, team = "history (the sources' dated events)", "the Pakistan team"
+    assert {i.who for i in first} >= {history, team, "the teacher"}
+    assert {i.basis for i in first if i.who == history} == {""}  # a dated event's own sources
+    assert {i.basis for i in first if i.who == team} == {"the move rests on"}
     ruled = [i for year in p.setup.years for i in news.items(p, year) if i.who.endswith("'s own rule")]
     assert ruled and {i.basis for i in ruled} == {"the rule rests on"}  # not news of that pair: a rule's sources
+    moved = [i for year in p.setup.years for i in news.items(p, year) if i.basis]
+    assert not [c for i in moved for c, q in i.quotes if claims[c].kind == "figure"]  # never a row of figures
     teachers = next(i for i in first if i.who == "the teacher")
     assert teachers.reason == "A border clash (put in by the teacher: no source)" and teachers.quotes == ()
     lines = news.why_it_moved(p, "PAK", 2011)
-    assert len(lines) == 5 and all(line.startswith("How ") for line in lines)  # two pairs both ways, one directed
+    objectives = p.setup.game.roles["PAK"].objectives
+    assert len(lines) == len(objectives) and all(
+        line.startswith(o.label + ": it ") for line, o in zip(lines, objectives)
+    )
+    assert any("Your moves: Pakistan: support at the UN, SCO or FATF towards China (done)" in line for line in lines)
+    assert not any(word in " ".join(lines) for word in ("_", "benefit_gain", "nf.", "po.", "-0.00"))  # no identifiers
+
+
+def test_every_actions_quotes_fit_any_state_that_takes_it():
+    """The quotes under a move are its action's claims, from the ledger, never a row of a table of figures."""
+    from sim.scenario import ledger
+
+    claims = ledger.claims()
+    for name, action in GAME.actions.items():
+        assert action.claims and all(c in claims for c in action.claims), name
+        assert not [c for c in action.claims if claims[c].kind == "figure"], name

@@ -31,7 +31,7 @@ def test_a_game_is_created_in_wal_mode_and_read_back_as_set_up(tmp_path):
     assert len(code) == 5 and not set(code) & set("01OIL")
     with sqlite3.connect(tmp_path / "c.sqlite") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    with pytest.raises(GameError, match="no game with the code 'NOPE1'"):
+    with pytest.raises(GameError, match="^there is no game with that code"):
         store.game("NOPE1")
 
 
@@ -125,3 +125,30 @@ def test_a_game_whose_scenario_changed_is_refused_not_replayed_into_another_worl
     changed = LOADED.__class__(LOADED.scenario.model_copy(update={"seed": 99}), LOADED.document, LOADED.files)
     with pytest.raises(GameError, match="has changed since game"):
         setup_of(store.game(code), changed)
+
+
+def test_the_teachers_settings_and_queued_events_outlast_a_restart_and_a_form_sent_twice_queues_once(tmp_path):
+    from sim.game.play import Injection
+
+    store, code, s = new_game(tmp_path / "c.sqlite")
+    clash = Injection("incident", "IND", "PAK", 1.0, "A border clash")
+    assert store.inject(code, 0, clash, token="form-1")
+    assert not store.inject(code, 0, clash, token="form-1")  # the same form again: nothing more
+    store.set_auto_end(code, True)
+    store.pause(code, True)
+    again = Store(tmp_path / "c.sqlite")  # the server restarted
+    g = again.game(code)
+    assert g.auto_end and g.status == "paused" and [i for _, i in again.queued(code, 0)] == [clash]
+    again.pause(code, False)
+    again.unqueue(code, 0, 0)
+    assert again.queued(code, 0) == []
+
+
+def test_a_game_ended_early_says_after_how_many_turns(tmp_path):
+    store, code, s = new_game(tmp_path / "c.sqlite", turns=6)
+    store.end_turn(code, 0)
+    store.finish(code, play_turn=False)
+    assert store.game(code).where == "over after 1 turn of 6"
+    store2, code2, _ = new_game(tmp_path / "d.sqlite", turns=6)
+    store2.finish(code2, play_turn=True)
+    assert store2.game(code2).turn == 1 and store2.game(code2).where == "over after 1 turn of 6"

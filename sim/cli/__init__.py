@@ -27,7 +27,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
-    from sim.cli import batch, checks, scenario
+    from sim.cli import batch, checks, classroom, scenario
 
     p = _Parser(
         prog="tightrope",
@@ -37,6 +37,7 @@ def parser() -> argparse.ArgumentParser:
     scenario.add_parsers(sub)
     checks.add_parsers(sub)
     batch.add_parsers(sub)
+    classroom.add_parsers(sub)
     return p
 
 

@@ -15,6 +15,7 @@ import html
 import io
 from collections.abc import Sequence
 
+from sim.classroom.text import number
 from sim.game.moves import Move
 from sim.game.play import Injection, Played, meters, objective_values, play
 from sim.scenario import ledger
@@ -25,41 +26,69 @@ def without_players(p: Played, submitted: Sequence[Sequence[Move]], injections=(
     return play(p.setup, [[] for _ in submitted], injections)
 
 
+TEACHER = "teacher"  # the "team" of a row that is the teacher's event
+
+
 def attribution(
     p: Played, submitted: Sequence[Sequence[Move]], injections: Sequence[Sequence[Injection]] = (), progress=None
 ) -> list[dict]:
-    """One row per move made: its turn, status, and what it did to each objective by the end
-    (the game's value minus the value in the replay without that move)."""
+    """One row per move made, then one per event the teacher put in: its turn, status, and what it did
+    to each objective by the end (the game's value minus the value in the replay without it)."""
     final = objective_values(p)
     rows = []
     made = [(k, m) for k, moves in enumerate(submitted) for m in sorted(set(moves))]
+    put = [(k, i) for k, events in enumerate(injections) for i in range(len(events))]
     outcomes = {(k, o.move): o for k, t in enumerate(p.turns) for o in t.outcomes}
+    names, game = p.world.names, p.setup.game
+    total = len(made) + len(put)
+
+    def effects(less_moves, less_injections) -> dict:
+        other = objective_values(play(p.setup, less_moves, less_injections))
+        return {f"{c}: {game.roles[c].objectives[i].label}": final[c, i] - other[c, i] for c, i in final}
+
     for n, (k, m) in enumerate(made):
         less = [list(moves) if j != k else [x for x in moves if x != m] for j, moves in enumerate(submitted)]
-        other = objective_values(play(p.setup, less, injections))
         o = outcomes[(k, m)]
-        row = {
-            "turn": k + 1,
-            "year": p.turns[k].year,
-            "team": m.state,
-            "move": m.label(p.setup.game, p.world.names),
-            "status": o.status,
-            "reason": o.reason,
-        }
-        row.update({f"{c}: {p.setup.game.roles[c].objectives[i].label}": final[c, i] - other[c, i] for c, i in final})
-        rows.append(row)
+        row = {"turn": k + 1, "year": p.turns[k].year, "team": m.state, "move": m.label(game, names)}
+        rows.append({**row, "status": o.status, "reason": o.reason, **effects(less, injections)})
         if progress is not None:
-            progress(n + 1, len(made))
+            progress(n + 1, total)
+    for n, (k, i) in enumerate(put):
+        e = injections[k][i]
+        less = [
+            list(events) if j != k else [x for y, x in enumerate(events) if y != i]
+            for j, events in enumerate(injections)
+        ]
+        said = f"{names[e.source]} → {names[e.target]}: {e.label} ({e.type.replace('_', ' ')})"
+        row = {"turn": k + 1, "year": p.turns[k].year, "team": TEACHER, "move": said}
+        rows.append(
+            {**row, "status": "put in", "reason": "the teacher's event (no source)", **effects(submitted, less)}
+        )
+        if progress is not None:
+            progress(len(made) + n + 1, total)
     return rows
 
 
-def table_csv(rows: list[dict]) -> bytes:
+def size(effect: float) -> str:
+    """An effect on an objective in words, with the thresholds the lessons use (docs/teaching.md)."""
+    from sim.classroom.student import size_word
+
+    word, way = size_word(effect, 1.0)
+    return "no visible effect" if word == "about the same" else f"{word.removeprefix('a ')}, {way}"
+
+
+def table_csv(rows: list[dict], team: str | None = None) -> bytes:
+    """The moves and their effects as CSV (two decimals; a text cell never read as a formula): every
+    row, or ``team``'s own moves and the teacher's events."""
+    from sim.classroom.text import cell
+
+    rows = [r for r in rows if team is None or r["team"] in (team, TEACHER)]
     if not rows:
         return b"no moves were made\n"
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]))
     writer.writeheader()
-    writer.writerows({k: (f"{v:+.4f}" if isinstance(v, float) else v) for k, v in r.items()} for r in rows)
+    writer.writerows({k: (f"{v:+.2f}" if isinstance(v, float) else cell(v)) for k, v in r.items()} for r in rows)
     return out.getvalue().encode("utf-8")
 
 
@@ -71,15 +100,15 @@ def page(p: Played, code: str, rows: list[dict], png: bytes | None = None) -> st
     game = p.setup.game
     role = game.roles[code]
     gauges = "".join(
-        f"<tr><td>{e(m.label)}</td><td>{m.values[0]:+.2f}</td><td>{m.values[-1]:+.2f}</td>"
+        f"<tr><td>{e(m.label)}</td><td>{number(m.values[0])}</td><td>{number(m.values[-1])}</td>"
         f"<td>{'met' if m.met else 'not met'}</td></tr>"
         for m in meters(p, code)
     )
-    mine = [r for r in rows if r["team"] == code]
+    mine = [r for r in rows if r["team"] in (code, TEACHER)]
     columns = [c for c in (rows[0] if rows else {}) if c.startswith(f"{code}: ")]
     moves = "".join(
         f"<tr><td>{r['year']}</td><td>{e(r['move'])}</td><td>{e(r['status'])}</td>"
-        + "".join(f"<td>{r[c]:+.3f}</td>" for c in columns)
+        + "".join(f"<td>{number(r[c])} ({e(size(r[c]))})</td>" for c in columns)
         + "</tr>"
         for r in mine
     )
@@ -97,7 +126,8 @@ img {{ width: 100%; }}</style></head><body>
 <h2>Objectives</h2><table><tr><th>objective</th><th>start</th><th>end</th><th></th></tr>{gauges}</table>
 {image if png else ""}
 <h2>Which of your moves mattered</h2>
-<p>Each move's effect on each objective by the end: the game as played minus the game replayed without that move.</p>
+<p>Each move's effect on each objective by the end: the game as played minus the game replayed without that
+move (the teacher's events too). Under 0.02 is no visible effect; 0.05 and more is a clear change, 0.15 a large one.</p>
 <table><tr><th>year</th><th>move</th><th>outcome</th>{heads}</tr>{moves}</table>
 <h2>Reflect</h2><ol>{questions}</ol>
 </body></html>
@@ -110,6 +140,7 @@ def chart_png(p: Played, none: Played, code: str, width_in: float = 6.8) -> byte
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
     from sim.game.charts import series
 
@@ -121,6 +152,8 @@ def chart_png(p: Played, none: Played, code: str, width_in: float = 6.8) -> byte
         ax.plot(*series(none, o), color=colour, linewidth=1.2, linestyle=(0, (6, 4)))
         ax.axhline(m.above if m.above is not None else m.below, color=colour, linewidth=0.6, linestyle=":")
     ax.set_ylim(-1, 1)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years as 2011, 2012: not 2011.0, 2011.5
+    ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
     ax.set_ylabel("score (-1 hostile, +1 allied)")
     ax.set_title("Solid: as played. Dashed: the same world with no player moves.", fontsize=9)
     ax.legend(fontsize=7, loc="lower left")

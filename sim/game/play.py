@@ -46,7 +46,7 @@ class Injection:
 @dataclass(frozen=True)
 class Outcome:
     move: Move
-    status: str  # done, agreed, accepted, unanswered, postponed, refused
+    status: str  # done, agreed, accepted, unanswered, declined, refused
     reason: str
 
     @property
@@ -154,7 +154,7 @@ def _decide(s: Setup, model: AlignmentModel, m: Move, moves: set[Move]) -> tuple
         regard = float(model.A[j, i])
         said = f"{name[m.partner]} regards {name[m.state]} at {regard:+.2f}"
         if regard <= s.game.accept_above:
-            return Outcome(m, "postponed", f"{said}, not above {s.game.accept_above:+.2f}"), None
+            return Outcome(m, "declined", f"{said}, not above {s.game.accept_above:+.2f}"), None
         status, reason = "accepted", f"{said}, above {s.game.accept_above:+.2f}"
     else:  # a request: the partner sells
         refused = _seller_refuses(model, j, i)
@@ -256,6 +256,20 @@ def score(p: Played, code: str) -> tuple[int, int]:
     """(objectives met, objectives) of ``code``: a modest score, shown beside the gauges."""
     got = meters(p, code)
     return sum(m.met for m in got), len(got)
+
+
+def judged(m: Meter, played: int, over: bool) -> bool:
+    """Whether an objective can be judged yet: one for every year once a year is played, one for the
+    end once the game is over."""
+    return over if m.when == "end" else played > 0
+
+
+def standing(p: Played, code: str, over: bool) -> tuple[int, int, int]:
+    """(met, judged, objectives) of ``code`` so far: an objective for the end counts only when the
+    game is over, one for every year once a year has been played."""
+    got = meters(p, code)
+    counted = [m for m in got if judged(m, len(p.turns), over)]
+    return sum(m.met for m in counted), len(counted), len(got)
 
 
 def objective_values(p: Played) -> dict[tuple[str, int], float]:
