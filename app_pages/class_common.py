@@ -68,7 +68,7 @@ def link(**query) -> str:
     if (here.hostname or "") in LOOPBACK and st.get_option("server.address") not in ("127.0.0.1", "localhost"):
         address = lan_address()
         netloc = f"{address}:{here.port or 8501}" if address else netloc
-    return f"{here.scheme}://{netloc}{here.path}?{urlencode(query)}"
+    return f"{here.scheme}://{netloc}{here.path or '/'}?{urlencode(query)}"
 
 
 def team_link(g: store.Game, code: str) -> str:

@@ -178,7 +178,8 @@ def inject(g: store.Game, p: Played) -> None:
         queued = games().queued(g.code, g.turn)
         for seq, i in queued:
             left, right = st.columns([5, 1], vertical_alignment="center")
-            left.markdown(f"{seq + 1}. {plain(names[i.source])} \u2192 {plain(names[i.target])}: {plain(i.label)}")
+            said = f"{plain(names[i.source])} \u2192 {plain(names[i.target])}: {plain(i.label)}"
+            left.markdown(f"Event {seq + 1}: {said} ({i.type.replace('_', ' ')}, size {i.magnitude:g})")
             if right.button("Remove", key=f"unqueue:{g.code}:{g.turn}:{seq}"):
                 games().unqueue(g.code, g.turn, seq)
                 st.rerun()
@@ -218,7 +219,7 @@ def teacher() -> None:
     if known:
         codes = [g.code for g in known]
         chosen = st.session_state.get("class_game")
-        about = {g.code: f"{g.code}: {len(g.teams)} teams, {g.where}" for g in known}
+        about = {g.code: f"{g.code}: {', '.join(g.teams)} ({g.turns} turns, {g.mode})" for g in known}
         code = st.selectbox(
             "Game", codes, index=codes.index(chosen) if chosen in codes else 0, key="class_game", format_func=about.get
         )

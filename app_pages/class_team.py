@@ -70,7 +70,7 @@ def team() -> None:
         return
     s, name = p.setup, p.world.names[code]
     over = g.status == "over"
-    when = f"the game is over ({g.where})" if over else f"turn {g.turn + 1} of {g.turns} ({s.years[g.turn]})"
+    when = g.where if over else f"turn {g.turn + 1} of {g.turns} ({s.years[g.turn]})"
     st.title(f"{plain(s.game.title)}: {plain(name)}")
     st.subheader(f"Game {g.code} \u00b7 {when}")
     if over:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.shared import SCORECARD_SEEDS, claims, expectations, folder, scenarios, scorecard, served, side
-from sim.classroom import charts, session, sources, whatif
+from sim.classroom import charts, session, sources, text, whatif
 from sim.classroom import tables as classroom
 from sim.classroom.tables import Side
 from sim.classroom.whatif import WhatIf
@@ -51,7 +51,7 @@ def events(base: str) -> None:
         for e in scenarios()[base].scenario.events if listed.open else ():
             if e.id:
                 st.toggle(
-                    f"{e.date} · {e.from_} → {', '.join(e.targets())} · {e.label or e.type}",
+                    f"{e.date} · {e.from_} → {', '.join(e.targets())} · {text.plain(e.label or e.type)}",
                     value=e.id not in state.dropped,
                     key=session.key(state, e.id),
                     on_change=session.flip,
@@ -77,10 +77,11 @@ def events(base: str) -> None:
             st.text_input("Label", value="", key="new_label", max_chars=200)
             st.button("Add event", on_click=session.add_event, args=(state, scenarios()))
             if state.add_problem:
-                st.error(state.add_problem)
+                st.error(text.plain(state.add_problem))
             for k, e in enumerate(state.added):
                 ends = f" until {e.until}" if e.until else ""
-                st.caption(f"{k + 1}. {e.date}{ends} · {e.from_} → {', '.join(e.targets())} · {e.type} {e.magnitude:g}")
+                said = f"{e.date}{ends} · {e.from_} → {', '.join(e.targets())} · {e.type} {e.magnitude:g}"
+                st.caption(f"Added {k + 1}: {text.plain(said)}")
             if state.added:
                 st.button("Remove the added events", on_click=session.remove_events, args=(state,))
     changes = []
@@ -193,7 +194,7 @@ def why_tab(base_side: Side, what_side: Side, labels: list[str]) -> None:
     )
     contributions, log, lines = classroom.why(what_side, a, b, labels.index(start), labels.index(end))
     for line in lines:
-        st.markdown(f"- {line}")
+        st.markdown(f"- {text.plain(line)}")
     st.vega_lite_chart(spec=charts.drivers(contributions))
     st.dataframe(log, hide_index=True, width="stretch")
 
@@ -243,7 +244,7 @@ def yaml_tab(w: WhatIf) -> None:
     st.text_area("Your what-if as a scenario file (edit, then Apply)", key="yaml_text", height=320)
     st.button("Apply the YAML", on_click=session.apply_yaml, args=(state, scenarios()))
     for problem in state.yaml_problems:
-        st.error(problem)
+        st.error(text.plain(problem))
     st.download_button("Download the YAML", generated, file_name="what-if.yaml", mime="text/yaml")
     st.file_uploader(
         f"Upload a what-if (.yaml, at most {MAX_BYTES:,} bytes)",
@@ -285,7 +286,9 @@ def show() -> None:
         "(see Evidence). Scores run from -1 (hostile) to +1 (allied)."
     )
     if "link_problem" in state:
-        st.warning(f"The shared link could not be opened: {state.pop('link_problem')}. Showing the baseline.")
+        st.warning(
+            f"The shared link could not be opened: {text.plain(state.pop('link_problem'))}. Showing the baseline."
+        )
 
     # Only the open tab is computed and drawn (a tab switch reruns the page): a slider move then
     # redraws one chart, not six.

@@ -57,10 +57,11 @@ def meters(p: game_play.Played, code: str, over: bool) -> None:
     columns[-1].metric(
         "Objectives met so far",
         f"{met} of {judged}" if judged else "none judged yet",
-        delta=f"{later} judged at the end" if later and not over else None,
-        delta_color="off",
         border=True,
+        help="An objective for every year is judged each year; one for the end only when the game is over.",
     )
+    if later:
+        columns[-1].caption(f"{later} more judged at the end")
 
 
 def news_of(p: game_play.Played, code: str, year: int) -> None:
@@ -90,10 +91,12 @@ def decide(s: Setup, code: str, key: str, disabled: bool = False) -> tuple[list[
     actors = s.loaded.scenario.actors
     partners = [c for c in actors if c != code]
     moves: list[Move] = []
-    for name, spec in allowed(s, code).items():
+    offered = allowed(s, code)
+    columns = st.columns(2)  # two pickers a row: the whole turn's choice fits a laptop's first screen
+    for k, (name, spec) in enumerate(offered.items()):
         points = f"{spec.cost} point{'s' if spec.cost != 1 else ''}"
         how = KINDS[spec.kind].format(bar=s.game.accept_above)
-        chosen = st.multiselect(
+        chosen = columns[k % 2].multiselect(
             f"{plain(spec.label[:1].upper() + spec.label[1:])} ({points})",
             partners,
             format_func=lambda c: actors[c].name,

@@ -33,3 +33,11 @@ def app_page(**query):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def seen(elements) -> str:
+    """What a reader sees of these elements' text: Markdown's character references decoded, no bold
+    marks, no invisible word joiners (text from outside is shown as typed: sim.classroom.text)."""
+    import html
+
+    return html.unescape(" ".join(e.value for e in elements).replace("**", "")).replace("\u2060", "")

@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -63,6 +64,8 @@ class Server:
             env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
         self.url = f"http://127.0.0.1:{port}"
+        self.lines: list[str] = []  # what the server printed, read as it comes (a full pipe would stall it)
+        threading.Thread(target=self._drain, daemon=True).start()
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -72,9 +75,16 @@ class Server:
             except OSError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     self.proc.kill()
-                    output = self.proc.stdout.read().decode(errors="replace")[-2000:]
-                    pytest.fail(f"streamlit did not start: {output}")
+                    pytest.fail(f"streamlit did not start: {self.output()[-2000:]}")
                 time.sleep(0.1)  # polling the health endpoint, not waiting for the page
+
+    def _drain(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.append(line.decode(errors="replace"))
+
+    def output(self) -> str:
+        """What the server has printed so far (its log)."""
+        return "".join(self.lines)
 
     def stop(self) -> None:
         self.proc.terminate()

@@ -51,15 +51,15 @@ def test_wrong_pins_wait_longer_and_longer_then_lock_the_page_and_are_logged(sto
     log = io.StringIO()
     for k in range(access.FREE_TRIES):
         verdict = access.check_pin(store, "wrong", log=log)
-        assert not verdict.ok and verdict.wait_s == (1.0 if k == access.FREE_TRIES - 1 else 0.0)
-    assert "Wait 1 s" in verdict.message
+        assert not verdict.ok and verdict.wait_s == (5.0 if k == access.FREE_TRIES - 1 else 0.0)
+    assert "Wait 5 s" in verdict.message
     refused = access.check_pin(store, pin, log=log)  # too soon: not even the right PIN is taken
     assert not refused.ok and "wait" in refused.message
     waits = []
     for _ in range(access.LOCK_AFTER - access.FREE_TRIES):
         clock[0] += 61
         waits.append(access.check_pin(Store(store.path), "wrong", log=log).wait_s)  # each in a fresh session
-    assert waits[:3] == [2.0, 4.0, 8.0] and max(waits[:-1]) <= access.MAX_WAIT_S
+    assert waits[:3] == [10.0, 20.0, 40.0] and max(waits[:-1]) <= access.MAX_WAIT_S
     assert waits[-1] == access.LOCK_S
     clock[0] += 600
     locked = access.check_pin(store, pin, log=log)

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sim.classroom import charts, whatif
-from tests.conftest import ROOT
+from tests.conftest import ROOT, seen
 
 APP = str(ROOT / "app.py")
 PAK_RUS = "Pakistan - Russia"
@@ -144,7 +144,7 @@ def test_why_tab_adds_up_and_names_its_events(app):
     app.selectbox(key="why_b").set_value("RUS").run()
     rows = charts.dataset(spec(app, "Why the scores moved"), "drivers")
     assert {r["direction"] for r in rows} == {"PAK->RUS", "RUS->PAK"}
-    said = " ".join(m.value for m in app.markdown if m.value.startswith("- How Pakistan regards Russia"))
+    said = seen(m for m in app.markdown if m.value.startswith("- How Pakistan regards Russia"))
     pak_rus = [r for r in rows if r["direction"] == "PAK->RUS"]
     change = sum(r["contribution"] for r in pak_rus)
     along = max((r for r in pak_rus if r["contribution"] * change > 0), key=lambda r: abs(r["contribution"]))
@@ -171,7 +171,7 @@ def test_invalid_yaml_shows_its_line_and_keeps_the_text(app):
     text = "extends: baseline.yaml\nname: Broken\nassumptions: {hedgin_gain: 0.9}\n"
     app.text_area(key="yaml_text").set_value(text)
     app.button[[b.label for b in app.button].index("Apply the YAML")].click().run()
-    assert any(e.value.startswith("what-if.yaml:3:15:") and "hedging_gain" in e.value for e in app.error)
+    assert any(seen([e]).startswith("what-if.yaml:3:15:") and "hedging_gain" in seen([e]) for e in app.error)
     assert app.text_area(key="yaml_text").value == text
     open_tab(open_tab(app, "Alignments"), "Scenario YAML")  # a look at another tab loses nothing
     assert app.text_area(key="yaml_text").value == text
@@ -194,7 +194,7 @@ def test_an_upload_over_one_megabyte_is_refused(app):
     open_tab(app, "Scenario YAML")
     big = b"# padding\n" * 110_000
     app.get("file_uploader")[0].set_value(("big.yaml", big, "text/yaml")).run()
-    assert any("big.yaml:1:1:" in e.value and "expected at most 1,000,000" in e.value for e in app.error)
+    assert any("big.yaml:1:1:" in seen([e]) and "expected at most 1,000,000" in seen([e]) for e in app.error)
     open_tab(app, "Alignments")
     assert series(app, PAK_RUS, "what-if") == series(app, PAK_RUS, "baseline")
 

@@ -12,7 +12,7 @@ from sim.classroom.text import plain
 from sim.game import access
 from sim.game.moves import Move
 from sim.game.store import Store
-from tests.conftest import ROOT, app_page
+from tests.conftest import ROOT, app_page, seen
 
 APP = str(ROOT / "app.py")
 PIN = "4711"
@@ -29,11 +29,6 @@ def button(at: AppTest, starts: str):
 
 def picker(at: AppTest, starts: str):
     return next(m for m in at.multiselect if m.label.startswith(plain(starts)))
-
-
-def seen(elements) -> str:
-    """What a reader sees of these elements' text: Markdown's character references decoded, no bold marks."""
-    return html.unescape(" ".join(e.value for e in elements).replace("**", ""))
 
 
 def effect(cell: str) -> float:

@@ -5,7 +5,9 @@ Streamlit renders Markdown in ``st.markdown``, in captions, error boxes and even
 and turns bare addresses (``www.x.org``, ``http://…``) into links. :func:`plain` writes every
 ASCII punctuation mark as a character reference (``&#91;`` for ``[``), which Markdown decodes back
 into the same character only after it has parsed the text: so no emphasis, heading, table, HTML,
-link or address is ever formed, and the reader sees exactly what was typed. :func:`cell` keeps a
+link is ever formed, and the reader sees exactly what was typed; a bare address (which GitHub's
+Markdown links even in decoded text) gets an invisible word joiner inside its ``://``, ``www.``
+or ``@``, so it stays text. :func:`cell` keeps a
 spreadsheet from reading a downloaded cell as a formula (OWASP's CSV injection advice).
 """
 
@@ -18,6 +20,8 @@ import pandas as pd
 
 _PUNCTUATION = {ord(ch): f"&#{ord(ch)};" for ch in string.punctuation}
 _SPACE = re.compile(r"\s+")
+JOINER = "\u2060"  # a word joiner: invisible, and it keeps "www." or "://" from being read as an address
+_ADDRESS = re.compile(r"(?i)(://|www\.|@)")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may take for the start of a formula
 
 
@@ -27,6 +31,8 @@ def plain(text: object, limit: int | None = None) -> str:
     said = _SPACE.sub(" ", "".join(ch for ch in str(text) if ch.isprintable() or ch.isspace())).strip()
     if limit is not None and len(said) > limit:
         said = said[: limit - 1] + "\u2026"
+    # GitHub's Markdown links a bare address even in decoded text: a joiner inside its marks prevents it.
+    said = _ADDRESS.sub(lambda m: m.group(0)[:1] + JOINER + m.group(0)[1:], said)
     return said.translate(_PUNCTUATION)
 
 

@@ -11,7 +11,7 @@ session, so a student who opens a new tab, or the server restarting, changes not
 - **The teacher's PIN.** Stored as a salted scrypt digest, compared in constant time, kept across
   restarts until the teacher asks for a new one (``tightrope class --new-pin``). Failed attempts
   are counted in the file: after :data:`FREE_TRIES` each try must wait twice as long as the one
-  before (from 1 s, at most a minute), and after :data:`LOCK_AFTER` the teacher's page is locked for
+  before (from 5 s, at most a minute), and after :data:`LOCK_AFTER` the teacher's page is locked for
   :data:`LOCK_S` seconds. Each failure is printed in the server's terminal with its time.
 """
 
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from sim.game.store import Store
 
 FREE_TRIES = 5  # wrong PINs before each try has to wait
+FIRST_WAIT_S = 5.0  # the first wait; each wrong PIN after it doubles the next
 LOCK_AFTER = 20  # wrong PINs in a row that lock the teacher's page
 LOCK_S = 15 * 60
 MAX_WAIT_S = 60.0
@@ -125,7 +126,7 @@ def _standing(failures: list[float], now: float) -> tuple[int, float]:
     if n >= LOCK_AFTER:
         return n, failures[-1] + LOCK_S - now
     if n >= FREE_TRIES:
-        wait = min(2.0 ** (n - FREE_TRIES), MAX_WAIT_S)
+        wait = min(FIRST_WAIT_S * 2.0 ** (n - FREE_TRIES), MAX_WAIT_S)
         return n, max(failures[-1] + wait - now, 0.0)
     return n, 0.0
 
@@ -162,6 +163,6 @@ def check_pin(store: Store, typed: str, chosen: str | None = None, log=sys.stdou
     if n >= LOCK_AFTER:
         return Verdict(False, f"Too many wrong PINs: the teacher's page is locked for {LOCK_S // 60} minutes.", LOCK_S)
     if n >= FREE_TRIES:
-        wait = min(2.0 ** (n - FREE_TRIES), MAX_WAIT_S)
+        wait = min(FIRST_WAIT_S * 2.0 ** (n - FREE_TRIES), MAX_WAIT_S)
         return Verdict(False, f"That is not the teacher's PIN. Wait {wait:.0f} s before the next try.", wait)
     return Verdict(False, "That is not the teacher's PIN (it is printed where the server was started).")

@@ -56,9 +56,11 @@ def paths(p: Played, none: Played, gauges: list[Meter], others: list[Meter], wid
     span = [rows[0]["year"], rows[-1]["year"]] if rows else [0, 1]
     x = {**YEAR, "scale": {"domain": span, "nice": False}}
     colour = {"field": "objective", "type": "nominal", "title": "Objective", "scale": {"range": OKABE_ITO}}
+    colour["legend"] = {"orient": "bottom", "direction": "vertical", "labelLimit": 0}  # whole names, under the plot
     score = {"field": "score", "type": "quantitative", "title": "Score (-1 hostile, +1 allied)"}
     score["scale"] = {"domain": [-1, 1]}
     dash = {"field": "run", "type": "nominal", "title": "", "scale": {"domain": [AS_PLAYED, WITHOUT]}}
+    dash["legend"] = {"orient": "bottom"}
     dash["scale"]["range"] = [[1, 0], [6, 4]]
     layers = [
         {

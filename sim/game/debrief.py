@@ -16,7 +16,7 @@ import io
 from collections.abc import Sequence
 
 from sim.classroom.text import number
-from sim.game.moves import Move
+from sim.game.moves import Move, allowed
 from sim.game.play import Injection, Played, meters, objective_values, play
 from sim.scenario import ledger
 
@@ -175,15 +175,17 @@ def role_cards(s) -> str:
         + "</ul><p><b>What the sources say</b></p>"
         + "".join(f"<blockquote>{e(claims[q].quote)} ({e(q)})</blockquote>" for q in game.roles[c].claims)
         + f"<p><b>Each turn</b>: {s.budget} points of political capital. "
-        + "; ".join(f"{e(a.label)} {a.cost}" for a in game.actions.values())
+        + "; ".join(f"{e(a.label)} {a.cost}" for a in allowed(s, c).values())
         + ".</p></section>"
         for c in s.teams
     )
+    mode = "the sources' dated events still happen" if s.mode == "history" else "only the states and the teams move"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{e(game.title)}: role cards</title>
 <style>@page {{ margin: 15mm; }} body {{ font-family: sans-serif; font-size: 10.5pt; max-width: 180mm; margin: auto; }}
 section {{ break-inside: avoid; border: 1px dashed #999; padding: 4mm; margin-bottom: 6mm; }}
 blockquote {{ font-style: italic; margin: 2pt 0 2pt 10pt; }}</style></head><body>
-<h1>{e(game.title)}: role cards ({s.turns} turns from {game.first_year}, {e(s.mode)} mode)</h1>{cards}
+<h1>{e(game.title)}: role cards</h1>
+<p>{s.turns} turns of a year from {game.first_year}, {e(s.mode)} mode: {mode}.</p>{cards}
 </body></html>
 """
