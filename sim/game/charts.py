@@ -92,12 +92,10 @@ def paths(p: Played, none: Played, gauges: list[Meter], others: list[Meter], wid
                 },
             }
         )
-    return {
-        "title": "Your objectives: as played (solid) and with no player moves (dashed); triangles: the sources' events",
-        "width": width,
-        "height": 300,
-        "layer": layers,
-    }
+    # In a one-panel vconcat, as the app's other charts: the plot keeps its own height, and the legend
+    # under it takes room of its own (a top-level height is shared with a legend below).
+    title = "Your objectives: as played (solid) and with no player moves (dashed); triangles: the sources' events"
+    return {"vconcat": [{"title": title, "width": width, "height": 300, "layer": layers}]}
 
 
 def trend(m: Meter) -> list[float]:
