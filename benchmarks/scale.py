@@ -1,12 +1,19 @@
 """How one run's cost grows with the number of states: the Mesa model and the compiled engine.
 
-Worlds of 25, 50, 100 and 200 states over 100 quarters, made alike by one seeded recipe: each
-state has a handful of significant ties (friends and enemies), a few flows of arms, aid and
-trade, a doctrine, and a few authored events land over the horizon. One seeded run each,
-median of ``ROUNDS``; the compiled engine's time is of a run alone (its compiled code loaded
-first). Prints the times, their ratio, and each engine's cost exponent: the slope of
-log(time) against log(states) over the four sizes (2 would be a cost in proportion to the
-number of pairs).
+Worlds of 25, 50, 100 and 200 states over 100 quarters, made by two seeded recipes:
+
+- sparse: each state has a handful of significant ties (friends and enemies);
+- dense: every pair starts with a signed regard, as in a world of UN members: states in
+  blocs, warm within a bloc, warm or cold between blocs by the blocs' own standing; every
+  regard between 0.2 and 0.8 in size, so every pair is a significant friend or enemy.
+
+In both, each state has a few flows of arms, aid and trade and a doctrine, and a few authored
+events land over the horizon. One seeded run each, median of ``ROUNDS``; the compiled
+engine's time is of a run alone (its compiled code loaded first). Prints the times, their
+ratio, and each engine's cost exponent: the slope of log(time) against log(states) over the
+four sizes (2 would be a cost in proportion to the number of pairs).
+
+    .venv/bin/python benchmarks/scale.py [--recipe sparse|dense|both] [--rounds 3] [--no-mesa]
 """
 
 from __future__ import annotations
@@ -24,9 +31,27 @@ from sim.scenario.schema import Scenario
 SIZES = (25, 50, 100, 200)
 ROUNDS = 3
 TIES, FLOWS = 6, 3  # each state's significant ties and outgoing flows
+BLOCS = 6  # the dense recipe's blocs
 
 
-def world(n: int, seed: int = 1):
+def regards(rng, n: int, dense: bool) -> list[tuple[int, int, float]]:
+    """The initial regards: a few signed ties a state (sparse), or every pair signed by its blocs (dense)."""
+    if not dense:
+        return [
+            (i, int(j), float(rng.choice([-1, 1]) * rng.uniform(0.2, 0.8)))
+            for i in range(n)
+            for j in rng.choice(n, TIES // 2, replace=False)
+            if j != i
+        ]
+    bloc = rng.integers(0, BLOCS, n)
+    standing = rng.choice([-1.0, 1.0], (BLOCS, BLOCS))  # blocs friendly or hostile to each other
+    standing = np.triu(standing, 1) + np.triu(standing, 1).T + np.eye(BLOCS)  # and warm within
+    return [
+        (i, j, float(standing[bloc[i], bloc[j]] * rng.uniform(0.2, 0.8))) for i in range(n) for j in range(i + 1, n)
+    ]
+
+
+def world(n: int, seed: int = 1, dense: bool = False):
     rng = np.random.default_rng(seed)
     codes = [f"{chr(65 + k // 676)}{chr(65 + k // 26 % 26)}{chr(65 + k % 26)}" for k in range(n)]
     actors = {
@@ -40,13 +65,9 @@ def world(n: int, seed: int = 1):
         }
         for c in codes
     }
-    initial, ties, events = [], [], []
+    initial = [{"between": [codes[i], codes[j]], "value": v} for i, j, v in regards(rng, n, dense)]
+    ties, events = [], []
     for i in range(n):
-        for j in rng.choice(n, TIES // 2, replace=False):
-            if j != i:
-                initial.append(
-                    {"between": [codes[i], codes[j]], "value": float(rng.choice([-1, 1]) * rng.uniform(0.2, 0.8))}
-                )
         for j in rng.choice(n, FLOWS, replace=False):
             if j != i:
                 ties.append(
@@ -71,7 +92,7 @@ def world(n: int, seed: int = 1):
         )
     s = Scenario.model_validate(
         {
-            "name": f"{n} states",
+            "name": f"{n} states, {'dense' if dense else 'sparse'}",
             "description": "A made-up world for timing.",
             "horizon": {"start": "2010Q1", "end": "2034Q4"},
             "actors": actors,
@@ -89,23 +110,41 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
-    cache.ready()
-    worlds = {n: world(n) for n in SIZES}
+def measure(recipe: str, rounds: int, mesa_too: bool) -> None:
+    worlds = {n: world(n, dense=recipe == "dense") for n in SIZES}
     mesa, compiled = {n: [] for n in SIZES}, {n: [] for n in SIZES}
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         for n, w in worlds.items():
-            mesa[n].append(timed(lambda w=w: run(w, 1)))
+            if mesa_too:
+                mesa[n].append(timed(lambda w=w: run(w, 1)))
             compiled[n].append(timed(lambda w=w: ensemble.run(w, [1])))
-    print(f"one run of 100 quarters, median of {ROUNDS} (interleaved)")
+    print(f"{recipe} worlds: one run of 100 quarters, median of {rounds} (interleaved)")
     print(f"  {'states':>6} {'Mesa model':>12} {'compiled':>10} {'Mesa / compiled':>16}")
     for n in SIZES:
-        m, c = statistics.median(mesa[n]), statistics.median(compiled[n])
-        print(f"  {n:>6} {m:>10.3f} s {c:>8.3f} s {m / c:>16.1f}")
+        c = statistics.median(compiled[n])
+        if mesa_too:
+            m = statistics.median(mesa[n])
+            print(f"  {n:>6} {m:>10.3f} s {c:>8.3f} s {m / c:>16.1f}")
+        else:
+            print(f"  {n:>6} {'':>12} {c:>8.3f} s")
     logn = np.log(SIZES)
     for name, times in (("Mesa model", mesa), ("compiled engine", compiled)):
-        slope = np.polyfit(logn, np.log([statistics.median(times[n]) for n in SIZES]), 1)[0]
-        print(f"  cost exponent, {name}: {slope:.2f}")
+        if times[SIZES[0]]:
+            slope = np.polyfit(logn, np.log([statistics.median(times[n]) for n in SIZES]), 1)[0]
+            print(f"  cost exponent, {name}: {slope:.2f}")
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recipe", choices=("sparse", "dense", "both"), default="both")
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--no-mesa", action="store_true", help="time the compiled engine only")
+    args = parser.parse_args()
+    cache.ready()
+    for recipe in ("sparse", "dense") if args.recipe == "both" else (args.recipe,):
+        measure(recipe, args.rounds, not args.no_mesa)
 
 
 if __name__ == "__main__":

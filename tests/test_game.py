@@ -181,7 +181,7 @@ def test_which_moves_mattered_is_the_game_minus_the_game_without_each_move():
     assert support[key] == pytest.approx(expected, abs=1e-12) and support[key] > 0
     exercise = next(r for r in rows if r["move"].startswith("India: a joint military exercise"))
     assert exercise["RUS: Russia-India above 0.5 every year"] > 0.01
-    none = debrief.without_players(p, log)
+    none = debrief.without_players(p, log, engine="mesa")
     assert not [e for e in none.run.log if e.origin.startswith("team")]
     csv = debrief.table_csv(rows).decode()
     assert csv.splitlines()[0].startswith("turn,year,team,move,status,reason,PAK: ")

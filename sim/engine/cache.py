@@ -190,12 +190,16 @@ def ready_in_background() -> threading.Thread | None:
 
 
 def _tiny(kernel) -> None:
-    """One run of two states for one quarter, and a run seed, through every compiled function."""
+    """One run of two states for one quarter, through the batch loop and the one-run stepper, and a run
+    seed, through every compiled function."""
+    from sim.engine import quarter
+
     n, T = 2, 2
     A = np.zeros((n, n))
     S = np.zeros((len(dynamics.CHANNELS), n, n))
     per_run = lambda k: np.ones((1, k))
     start, cells, delta = np.zeros(T + 1, dtype=np.int64), np.zeros((0, 7), dtype=np.int64), np.zeros(0)
+    counts = np.zeros((1, len(decisions.RULES)), dtype=np.int64)
     kernel.advance_runs(
         A,
         S,
@@ -203,7 +207,7 @@ def _tiny(kernel) -> None:
         per_run(len(kernel.GAINS)),
         per_run(len(dynamics.BENEFIT_CHANNELS)),
         per_run(len(dynamics.CHANNELS)),
-        per_run(len(kernel.quarter.ACTS)),
+        per_run(len(quarter.ACTS)),
         np.ones(n),
         np.ones(n),
         np.ones(n),
@@ -214,7 +218,40 @@ def _tiny(kernel) -> None:
         np.arange(n, dtype=np.int64),
         np.zeros(1, dtype=np.uint64),
         np.empty((1, T, n, n)),
-        np.zeros((1, len(decisions.RULES)), dtype=np.int64),
+        counts,
         np.zeros((1, T, len(dynamics.DRIVERS), n, n)),
+    )
+    inp = kernel.Inputs(
+        A,
+        S,
+        S.copy(),
+        np.ones(len(kernel.GAINS)),
+        np.ones(len(dynamics.BENEFIT_CHANNELS)),
+        np.ones(len(dynamics.CHANNELS)),
+        np.ones(len(quarter.ACTS)),
+        np.ones(n),
+        np.ones(n),
+        np.ones(n),
+        np.zeros((n, n)),
+    )
+    st, sc = kernel.new_state(inp, 0), kernel.new_scratch(n, S.shape[0])
+    kernel.begin(inp, st, sc)
+    kernel.advance(
+        inp,
+        st,
+        sc,
+        0,
+        1,
+        np.zeros((T - 1, len(decisions.RULES), n, n)),
+        np.zeros((T - 1, n, n)),
+        start,
+        cells,
+        delta,
+        start.copy(),
+        cells.copy(),
+        delta.copy(),
+        counts[0],
+        np.empty((T, n, n)),
+        np.empty((T, len(dynamics.DRIVERS), n, n)),
     )
     kernel.streams.spawned_seeds(np.uint64(0), np.zeros(1, dtype=np.uint64), np.empty(1, dtype=np.uint64))

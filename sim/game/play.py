@@ -3,6 +3,8 @@
 The world is never stored: :func:`play` replays it from the setup and the log of moves
 (and a teacher's injections), turn by turn, through one Mesa model stepped a year at a
 time. The model is deterministic, so the same log gives the same game, whoever replays it.
+A game can also run on the compiled quarter (:class:`sim.engine.stepper.Stepper`: the same
+scores to 1e-12, no news log), which the debrief uses for its many replays.
 
 A turn: the moves are resolved against the scores at the end of the year before
 (:func:`resolve`): a state's own move happens; a joint one happens when the partner's team
@@ -94,16 +96,18 @@ def world_for(s: Setup) -> World:
     return compile(scenario)
 
 
-def _run_to(model: AlignmentModel, step: int) -> None:
-    while model.quarter < step:
-        model.step()
-
-
-def _seller_refuses(model: AlignmentModel, seller: int, buyer: int) -> str | None:
-    """Why the seller's own rule would not offer arms to the buyer now (None if it would)."""
-    w, A = model.world, model.A
+def _offers(model: AlignmentModel) -> np.ndarray:
+    """Where each seller's own rule would offer arms now (a chance above zero)."""
+    w = model.world
     flows = dyn.benefit_flows(model.S, w.coef.channel_weight)
-    if decisions.arms_offer(A, flows, model.L[ARMS], model.L[SANCTIONS], w.export, 1.0)[seller, buyer] > 0:
+    return decisions.arms_offer(model.A, flows, model.L[ARMS], model.L[SANCTIONS], w.export, 1.0) > 0
+
+
+def _seller_refuses(model: AlignmentModel, offers: np.ndarray, seller: int, buyer: int) -> str | None:
+    """Why the seller's own rule would not offer arms to the buyer now (None if it would): ``offers``
+    is :func:`_offers` of the model as it stands."""
+    w, A = model.world, model.A
+    if offers[seller, buyer]:
         return None
     name = w.names
     s, b = w.codes[seller], w.codes[buyer]
@@ -121,8 +125,9 @@ def _seller_refuses(model: AlignmentModel, seller: int, buyer: int) -> str | Non
     return f"{name[s]}'s other clients' displeasure outweighs the sale"
 
 
-def _decide(s: Setup, model: AlignmentModel, m: Move, moves: set[Move]) -> tuple[Outcome, Scheduled | None]:
-    """One move's outcome against the scores as they stand, and the event it lands (None if none)."""
+def _decide(s: Setup, model: AlignmentModel, m: Move, moves: set[Move], offers) -> tuple[Outcome, Scheduled | None]:
+    """One move's outcome against the scores as they stand, and the event it lands (None if none);
+    ``offers()`` gives :func:`_offers` (computed once a turn, when a request needs it)."""
     w, spec = model.world, s.game.actions[m.action]
     i, j = w.index[m.state], w.index[m.partner]
     name = w.names
@@ -157,7 +162,7 @@ def _decide(s: Setup, model: AlignmentModel, m: Move, moves: set[Move]) -> tuple
             return Outcome(m, "declined", f"{said}, not above {s.game.accept_above:+.2f}"), None
         status, reason = "accepted", f"{said}, above {s.game.accept_above:+.2f}"
     else:  # a request: the partner sells
-        refused = _seller_refuses(model, j, i)
+        refused = _seller_refuses(model, offers(), j, i)
         if refused:
             return Outcome(m, "refused", refused), None
         status, reason, source, target = "accepted", f"{name[m.partner]}'s own rule would offer the sale", j, i
@@ -165,15 +170,49 @@ def _decide(s: Setup, model: AlignmentModel, m: Move, moves: set[Move]) -> tuple
     return Outcome(m, status, reason), Scheduled(spec.event, source, (target,), magnitude, label, tuple(spec.claims))
 
 
-def resolve(s: Setup, model: AlignmentModel, moves: Sequence[Move], injections: Sequence[Injection], year: int):
+WORLDLY = ("aid_cut", "aid_restored", "sanctions_lifted")  # a state's own moves that hang on the world
+
+
+def _fixed(s: Setup, m: Move) -> bool:
+    """Whether a move's outcome does not hang on the world as it stands: a state's own move that needs
+    nothing of it, or a joint move with another team (agreed or not by the turn's moves alone)."""
+    spec = s.game.actions[m.action]
+    return (spec.kind == "own" and spec.event not in WORLDLY) or (spec.kind == "joint" and m.partner in s.teams)
+
+
+def resolve(
+    s: Setup,
+    model: AlignmentModel,
+    moves: Sequence[Move],
+    injections: Sequence[Injection],
+    year: int,
+    plans: dict | None = None,
+):
     """Decide the turn's moves against the model as it stands, put what happens in the year's first
-    quarter, and return the outcomes (in a fixed order: the order moves were made in does not matter)."""
+    quarter, and return the outcomes (in a fixed order: the order moves were made in does not matter).
+
+    ``plans`` keeps, by the turn's moves, the outcomes that do not hang on the world (:func:`_fixed`):
+    a game replayed many times (the debrief) decides them once."""
     w = model.world
     first = max(w.step_of(f"{year}Q1"), 1)
-    made = set(moves)
+    key = tuple(moves)
+    plan = plans.get(key) if plans is not None else None
     outcomes = []
-    for m in sorted(made):
-        outcome, event = _decide(s, model, m, made)
+    found: list[np.ndarray] = []  # the events are added, not landed: the offers stand all turn
+
+    def offers() -> np.ndarray:
+        if not found:
+            found.append(_offers(model))
+        return found[0]
+
+    if plan is None:
+        made = set(moves)
+        plan = (made, [(m, _decide(s, model, m, made, offers) if _fixed(s, m) else None) for m in sorted(made)])
+        if plans is not None:
+            plans[key] = plan
+    made = plan[0]
+    for m, fixed in plan[1]:
+        outcome, event = fixed or _decide(s, model, m, made, offers)
         outcomes.append(outcome)
         if event is not None:
             model.add(first, event, f"team {m.state}")
@@ -184,26 +223,45 @@ def resolve(s: Setup, model: AlignmentModel, moves: Sequence[Move], injections: 
     return tuple(outcomes)
 
 
+ENGINES = ("mesa", "compiled")
+
+
 class Live:
     """A game in progress, a turn at a time: one Mesa model kept between turns (a solo game keeps
-    one in its session). :func:`play` replays the same from a log; a test holds the two equal."""
+    one in its session). :func:`play` replays the same from a log; a test holds the two equal.
+    On the ``compiled`` engine the model is a :class:`~sim.engine.stepper.Stepper`, which keeps
+    no news but can go back to a snapshot (:meth:`back_to`)."""
 
-    def __init__(self, s: Setup):
+    def __init__(self, s: Setup, engine: str = "mesa"):
+        if engine not in ENGINES:
+            raise ValueError(f"engine {engine!r} (expected one of: {', '.join(ENGINES)})")
         self.setup = s
         self.world = world_for(s)
-        self.model = AlignmentModel(self.world, s.seed)
+        if engine == "compiled":
+            from sim.engine.stepper import Stepper
+
+            self.model = Stepper(self.world, s.seed)
+        else:
+            self.model = AlignmentModel(self.world, s.seed)
         self.turns: list[Turn] = []
-        _run_to(self.model, max(self.world.step_of(f"{s.game.first_year}Q1"), 1) - 1)
+        self.plans: dict = {}  # each turn's outcomes that do not hang on the world (resolve)
+        self.model.run_to(max(self.world.step_of(f"{s.game.first_year}Q1"), 1) - 1)
 
     def turn(self, moves: Sequence[Move], injections: Sequence[Injection] = ()) -> Turn:
         """Resolve the next turn's moves and run its year."""
         if len(self.turns) >= self.setup.turns:
             raise ValueError(f"the game is over: all {self.setup.turns} turns are played")
         year = self.setup.game.first_year + len(self.turns)
-        outcomes = resolve(self.setup, self.model, moves, injections, year)
-        _run_to(self.model, min(self.world.step_of(f"{year}Q4"), self.world.n_steps - 1))
+        outcomes = resolve(self.setup, self.model, moves, injections, year, self.plans)
+        self.model.run_to(min(self.world.step_of(f"{year}Q4"), self.world.n_steps - 1))
         self.turns.append(Turn(year, outcomes, tuple(injections)))
         return self.turns[-1]
+
+    def back_to(self, k: int, start) -> None:
+        """Back to the start of turn ``k`` (counted from 0), as if the turns from it were never played:
+        ``start`` is the compiled model's snapshot taken then."""
+        self.model.restore(start)
+        del self.turns[k:]
 
     def played(self) -> Played:
         """The game so far, as an immutable record (copies of the model's arrays)."""
@@ -212,12 +270,14 @@ class Live:
         return Played(self.setup, tuple(self.turns), run, m.quarter)
 
 
-def play(s: Setup, submitted: Sequence[Sequence[Move]], injections: Sequence[Sequence[Injection]] = ()) -> Played:
+def play(
+    s: Setup, submitted: Sequence[Sequence[Move]], injections: Sequence[Sequence[Injection]] = (), engine: str = "mesa"
+) -> Played:
     """The game replayed from its log: ``submitted[k]`` are every team's moves in turn k (as many
     turns as have been played), ``injections[k]`` the teacher's events in it."""
     if len(submitted) > s.turns:
         raise ValueError(f"{len(submitted)} turns of moves for a game of {s.turns}")
-    live = Live(s)
+    live = Live(s, engine)
     for k, moves in enumerate(submitted):
         live.turn(moves, tuple(injections[k]) if k < len(injections) else ())
     return live.played()
@@ -272,9 +332,28 @@ def standing(p: Played, code: str, over: bool) -> tuple[int, int, int]:
     return sum(m.met for m in counted), len(counted), len(got)
 
 
+def values_at(s: Setup, world: World, alignment: np.ndarray, step: int) -> dict[tuple[str, int], float]:
+    """Every role's objectives in quarter ``step`` of a run's scores, by (state, objective's index)."""
+    A, index, out = alignment[step], world.index, {}
+    for c, role in s.game.roles.items():
+        for k, o in enumerate(role.objectives):
+            a, b = o.codes()
+            i, j = index[a], index[b]
+            out[(c, k)] = float(A[i, j]) if o.pair is None else float((A[i, j] + A[j, i]) / 2.0)
+    return out
+
+
+def end_step(p: Played) -> int:
+    """The last quarter of the game so far: the end of the last turn played (or the year before the first)."""
+    if not p.turns:
+        return max(p.world.step_of(f"{p.setup.game.first_year}Q1"), 1) - 1
+    return p.year_steps(p.turns[-1].year)[1]
+
+
 def objective_values(p: Played) -> dict[tuple[str, int], float]:
-    """Every role's objectives at the end of the game so far, by (state, objective's index)."""
-    return {(c, k): m.values[-1] for c in p.setup.game.roles for k, m in enumerate(meters(p, c))}
+    """Every role's objectives at the end of the game so far, by (state, objective's index): the last
+    values of their gauges (:func:`meters`)."""
+    return values_at(p.setup, p.world, p.run.alignment, end_step(p))
 
 
 def spent(s: Setup, moves: Sequence[Move]) -> int:

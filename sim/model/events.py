@@ -12,6 +12,7 @@ changed, and at its end exactly that is undone. The Mesa model lands events with
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,12 +46,15 @@ class Scheduled:
     undo: bool = False
 
 
-def landings(kind: str, g: int, targets) -> list[tuple[bool, int, int, int]]:
+@functools.lru_cache(maxsize=4096)  # a game's replays land the same few events thousands of times
+def landings(kind: str, g: int, targets: tuple[int, ...]) -> tuple[tuple[bool, int, int, int], ...]:
     """Where an event of ``kind`` from actor ``g`` lands, in order: ``(on a level?, channel, a, b)``
     per cell; a mutual event lands on both directions of each pair."""
     k = EVENT_KINDS[kind]
     c = dyn.CHANNELS.index(k.channel)
-    return [(k.mode != "pulse", c, a, b) for r in targets for a, b in (((g, r), (r, g)) if k.mutual else ((g, r),))]
+    return tuple(
+        (k.mode != "pulse", c, a, b) for r in targets for a, b in (((g, r), (r, g)) if k.mutual else ((g, r),))
+    )
 
 
 def bounded(x, bound: int):

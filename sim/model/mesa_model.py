@@ -170,6 +170,11 @@ class AlignmentModel(mesa.Model):
         if t == self.world.n_steps - 1:
             self.running = False
 
+    def run_to(self, t: int) -> None:
+        """Every quarter up to and including ``t``."""
+        while self.quarter < min(t, self.world.n_steps - 1):
+            self.step()
+
     def run(self) -> Run:
         """Every quarter of the horizon; the finished run as a record."""
         while self.quarter < self.world.n_steps - 1:

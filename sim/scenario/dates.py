@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import functools
 import re
 
 FIRST_YEAR, LAST_YEAR = 1800, 2200
@@ -54,6 +55,7 @@ def _year(year: int, text: str) -> int:
     return year
 
 
+@functools.lru_cache(maxsize=4096)  # a game asks for the same few quarters thousands of times
 def ordinal(text: str) -> int:
     """A count of quarters since year 0, for comparisons and differences."""
     year, quarter = parse(text)
