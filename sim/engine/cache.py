@@ -30,7 +30,7 @@ import numpy as np
 from sim.model import decisions, dynamics, events
 
 HERE = Path(__file__).resolve().parent
-SOURCES = ("kernel.py", "quarter.py", "levels.py", "streams.py")  # what the machine code is made from
+SOURCES = ("kernel.py", "drives.py", "quarter.py", "levels.py", "streams.py")  # what the machine code is made from
 MARKER = "ready"  # written once the engine has been compiled and saved
 JIT = {"cache": True, "nogil": True, "error_model": "numpy"}  # no GIL; IEEE float division, unchecked
 
@@ -192,7 +192,7 @@ def ready_in_background() -> threading.Thread | None:
 def _tiny(kernel) -> None:
     """One run of two states for one quarter, through the batch loop and the one-run stepper, and a run
     seed, through every compiled function."""
-    from sim.engine import quarter
+    from sim.engine import drives, quarter
 
     n, T = 2, 2
     A = np.zeros((n, n))
@@ -204,7 +204,7 @@ def _tiny(kernel) -> None:
         A,
         S,
         S.copy(),
-        per_run(len(kernel.GAINS)),
+        per_run(len(drives.GAINS)),
         per_run(len(dynamics.BENEFIT_CHANNELS)),
         per_run(len(dynamics.CHANNELS)),
         per_run(len(quarter.ACTS)),
@@ -225,7 +225,7 @@ def _tiny(kernel) -> None:
         A,
         S,
         S.copy(),
-        np.ones(len(kernel.GAINS)),
+        np.ones(len(drives.GAINS)),
         np.ones(len(dynamics.BENEFIT_CHANNELS)),
         np.ones(len(dynamics.CHANNELS)),
         np.ones(len(quarter.ACTS)),

@@ -69,7 +69,7 @@ def run(world: World, seeds, varied: dict[str, np.ndarray] | None = None, keep_c
     from sim.engine import cache
 
     cache.ready()
-    from sim.engine import kernel, quarter
+    from sim.engine import drives, kernel, quarter
 
     seeds = np.array(seeds, dtype=np.uint64).reshape(-1)  # a writable copy: one compiled signature
     R, T, n = seeds.size, world.n_steps, len(world.codes)
@@ -78,7 +78,7 @@ def run(world: World, seeds, varied: dict[str, np.ndarray] | None = None, keep_c
         coef = coefficients(values, world.hedging, world.enduring)
     else:
         values, coef = world.values, world.coef
-    gains = np.stack([_per_run(R, getattr(coef, g)) for g in kernel.GAINS], axis=1)
+    gains = np.stack([_per_run(R, getattr(coef, g)) for g in drives.GAINS], axis=1)
     act = np.stack([_per_run(R, values[name]) for name in quarter.ACTS], axis=1)
     weight = _per_run(R, coef.channel_weight, (len(dyn.BENEFIT_CHANNELS),))
     relax = _per_run(R, coef.relax_rate, (len(dyn.CHANNELS),))

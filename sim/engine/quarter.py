@@ -1,19 +1,24 @@
 """The compiled quarter's events and decisions, for :mod:`sim.engine.kernel`.
 
 The authored events landing (:mod:`sim.model.events`, within each channel's bound, an event
-with ``until:`` undone at its end) and the states' own moves:
+with ``until:`` undone at its end), the shared threat they make, and the states' own moves:
 the chance of each (:mod:`sim.model.decisions`) and the moves whose draws fell under it
 (:mod:`sim.model.agents`). Named on each helper is the numpy or Mesa code it mirrors.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
+from sim.engine import levels as level
 from sim.engine.cache import jit
 from sim.model import events
 from sim.model.decisions import RULES
 from sim.model.dynamics import CHANNELS
 
-ARMS, AID, DIPLOMACY, SANCTIONS = (CHANNELS.index(c) for c in ("arms", "aid", "diplomacy", "sanctions"))
+ARMS, AID, DIPLOMACY, SANCTIONS, THREAT = (
+    CHANNELS.index(c) for c in ("arms", "aid", "diplomacy", "sanctions", "threat")
+)
 # The per-run table of the decision rules' parameters, by column: sim.engine.ensemble fills it by name.
 ACTS = (
     "arms_offer_rate",
@@ -30,6 +35,26 @@ OFFER, CUT, RESTORE, REACH = map(RULES.index, ("arms_offer", "aid_cut", "aid_res
 NO_BOUND, FLOOR, CEILING = events.NO_BOUND, events.FLOOR, events.CEILING
 # An event cell's columns (sim.model.events.cells).
 C_TABLE, C_CHANNEL, C_A, C_B, C_BOUND, C_SLOT, C_UNDO = range(7)
+
+
+@jit
+def threat_series(S0, L0, ev_start, ev_cells, ev_delta, rate, out):
+    """dynamics.shared_threat_level in every quarter. No decision touches the threat channel, so its
+    stocks follow the authored events and their relaxation alone: one series serves every run
+    that relaxes them at the same rate. Threats are standing levels, never pulses, so the standing
+    stocks' shared threat is the same series."""
+    n = out.shape[1]
+    S, L = S0.copy(), L0.copy()
+    kept = np.zeros(max(ev_cells.shape[0], 1))
+    for t in range(out.shape[0]):
+        if t > 0:
+            for e in range(ev_start[t], ev_start[t + 1]):
+                if ev_cells[e, C_CHANNEL] == THREAT:
+                    land(S, L, ev_cells[e], ev_delta[e], kept)
+        level.shared(S[THREAT], out[t])
+        for g in range(n):
+            for r in range(n):
+                S[THREAT, g, r] = S[THREAT, g, r] + rate * (L[THREAT, g, r] - S[THREAT, g, r])
 
 
 @jit

@@ -33,14 +33,14 @@ def _row(x, n: int | None = None) -> np.ndarray:
 
 def inputs(world: World):
     """The compiled quarter's :class:`~sim.engine.kernel.Inputs` of a world, from its own values."""
-    from sim.engine import kernel, quarter
+    from sim.engine import drives, kernel, quarter
 
     coef, values = world.coef, world.values
     return kernel.Inputs(
         _row(world.A0),
         _row(world.S0),
         _row(world.L0),
-        _row([getattr(coef, g) for g in kernel.GAINS]),
+        _row([getattr(coef, g) for g in drives.GAINS]),
         _row(coef.channel_weight),
         _row(coef.relax_rate),
         _row([values[name] for name in quarter.ACTS]),
