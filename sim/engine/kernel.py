@@ -149,7 +149,7 @@ def begin(inp, st, sc):
     level.flows(st.S, inp.weight, sc.flows)
     level.benefits_and_support(sc.flows, g[GIVER], sc.levels[0], sc.levels[3])
     level.pressure(st.A, sc.flows, sc.dep, sc.cold, sc.index, sc.count, sc.levels[1])
-    level.hedging(st.A, inp.A0, sc.frayed, sc.rival, sc.index, sc.count, sc.levels[2])
+    level.hedging(st.A, inp.A0, inp.hedging, sc.frayed, sc.rival, sc.index, sc.count, sc.levels[2])
     level.shared(st.S[THREAT], sc.threat)
     memory = st.memory
     memory[M_ALIGN] = inp.A0
@@ -222,7 +222,7 @@ def quarters(
                         u[k, i, j] = u_flat[(k * n + rank[i]) * n + rank[j]]
         level.flows(S, weight, flows)
         level.pressure(A, flows, dep, cold, index, count, levels[1])
-        level.hedging(A, A0, frayed, rival, index, count, levels[2])
+        level.hedging(A, A0, hedging, frayed, rival, index, count, levels[2])
         q.decide(A, A0, L, L0, levels[1], levels[2], act, export, conditionality, hedging, p)
         if q.moves(S, L, L0, p, u, act, counts):  # the stocks moved: flows and pressure anew
             level.flows(S, weight, flows)

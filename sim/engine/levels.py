@@ -67,18 +67,49 @@ def rows(weight, index, count):
 @jit
 def weighted_product(weight, values, index, count, out):
     """dynamics.weighted(weight @ values, weight): the sum over each row's nonzero weights, divided by
-    their total once it exceeds one."""
+    their total once it exceeds one.
+
+    A row of ``values`` that is all zero adds nothing and is skipped: in a world where every pair
+    has a regard, ``weight`` is dense, but what it multiplies (a quarter's dealings, the changes
+    in support) mostly is not. Each entry still sums its terms in the same order."""
     n = out.shape[0]
-    for i in range(n):
+    live = np.empty(n, dtype=np.bool_)
+    for k in range(n):
+        live[k] = False
         for j in range(n):
-            out[i, j] = 0.0
-        total = 0.0
-        for m in range(count[i]):
-            k = index[i, m]
+            if values[k, j] != 0.0:
+                live[k] = True
+                break
+    ks = np.empty(n, dtype=np.int64)  # a row's nonzero weights over live rows, in order
+    for i in range(n):
+        total, m = 0.0, 0
+        for c in range(count[i]):
+            k = index[i, c]
             x = weight[i, k]
             total += x if x >= 0.0 else -x
+            if live[k]:
+                ks[m] = k
+                m += 1
+        for j in range(n):
+            out[i, j] = 0.0
+        # Four rows of values at a time, added one after another: the same sums in the same order,
+        # with the row of out read and written once per four.
+        c = 0
+        while c + 4 <= m:
+            k0, k1, k2, k3 = ks[c], ks[c + 1], ks[c + 2], ks[c + 3]
+            x0, x1, x2, x3 = weight[i, k0], weight[i, k1], weight[i, k2], weight[i, k3]
+            for j in range(n):
+                o = out[i, j] + x0 * values[k0, j]
+                o = o + x1 * values[k1, j]
+                o = o + x2 * values[k2, j]
+                out[i, j] = o + x3 * values[k3, j]
+            c += 4
+        while c < m:
+            k = ks[c]
+            x = weight[i, k]
             for j in range(n):
                 out[i, j] += x * values[k, j]
+            c += 1
         if total > 1.0:
             for j in range(n):
                 out[i, j] /= total
@@ -99,12 +130,16 @@ def pressure(A, flows, dep, hostile, index, count, out):
 
 
 @jit
-def hedging(A, A0, frayed, rival, index, count, out):
-    """dynamics.hedging_signal: frayed ties (from their 2010 level) times the patron's rivalry with j."""
+def hedging(A, A0, hedgers, frayed, rival, index, count, out):
+    """dynamics.hedging_signal: frayed ties (from their 2010 level) times the patron's rivalry with j.
+
+    Only for the states that hedge (``hedgers[i] > 0``): a state with no hedging doctrine neither
+    feels the signal nor reaches out on it (each use is multiplied by its doctrine), so its row
+    is left at zero rather than summed over every patron."""
     n = A.shape[0]
     for i in range(n):
         for j in range(n):
-            frayed[i, j] = max(A0[i, j] - A[i, j], 0.0) * max(A0[i, j], 0.0)
+            frayed[i, j] = max(A0[i, j] - A[i, j], 0.0) * max(A0[i, j], 0.0) if hedgers[i] > 0.0 else 0.0
             rival[i, j] = max(-(A[i, j] + A[j, i]) / 2.0, 0.0)
     rows(frayed, index, count)
     weighted_product(frayed, rival, index, count, out)
